@@ -1,0 +1,800 @@
+import { ForeignStoreAccessError, SimError, toSimError } from './errors';
+import { deepClone, hashString, type Json, type JsonObject } from './json';
+import {
+  createNetworkState,
+  cutLinks,
+  healLinks,
+  isCut,
+  planDelivery,
+  setLinkParams,
+  splitGroups,
+  type NetworkState,
+} from './network';
+import { createRng, type Rng, type RngState } from './rng';
+import { Scheduler, type Scheduled } from './scheduler';
+import type { StoreBase, StoreContext, StoreOpReport, VirtualTime } from './storeContext';
+import type {
+  DomainTraceEvent,
+  FaultAction,
+  FaultPlan,
+  HandlerContext,
+  LinkParams,
+  Message,
+  ReplyMessagePayload,
+  ReplyPayload,
+  RequestOptions,
+  ServiceDefinition,
+  ServiceName,
+  StoreSpec,
+  TraceEvent,
+  TraceEventInput,
+} from './types';
+
+/** The outside world: scenario inputs come from it and replies to it are collected. */
+export const CLIENT: ServiceName = 'client';
+
+/** Creates the stores a service asks for. The engine does not know which engine backs them. */
+export interface StoreProvider {
+  create(spec: StoreSpec, ctx: StoreContext): Promise<StoreBase>;
+  /** Gives a store back when the simulation is disposed (pools reuse expensive instances). */
+  release?(store: StoreBase): Promise<void>;
+}
+
+/** A request or event a scenario sends into the system at a virtual time. */
+export interface ScenarioInput {
+  at: VirtualTime;
+  to: ServiceName;
+  type: string;
+  payload: Json;
+  correlationId?: string;
+}
+
+/** A system to run: services, their wiring, and what the outside world does to it. */
+export interface Scenario {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly services: readonly ServiceDefinition[];
+  readonly inputs: readonly ScenarioInput[];
+  /** Default link behaviour for this scenario. */
+  readonly network?: Partial<LinkParams>;
+  /** Fills the stores before time starts (products, stock, rooms…). Runs outside any service. */
+  setup?(stores: Readonly<Record<ServiceName, Readonly<Record<string, StoreBase>>>>): Promise<void>;
+}
+
+export interface SimulationOptions {
+  seed: number | string;
+  scenario: Scenario;
+  faultPlan?: FaultPlan;
+  stores: StoreProvider;
+  /** Broker redelivery delay for unacknowledged events, ms. */
+  redeliveryMs?: number;
+  /** Give up redelivering an event after this many attempts (it is then dead-lettered, visibly). */
+  maxDeliveryAttempts?: number;
+  /** Keep at most this many trace events in memory (the hash still covers all). */
+  traceLimit?: number;
+}
+
+type Work =
+  | { kind: 'deliver'; message: Message }
+  | { kind: 'timer'; service: ServiceName; incarnation: number; timerId: string; type: string; payload: Json; correlationId: string; causationId: string | null }
+  | { kind: 'requestTimeout'; requestId: string; attempt: number }
+  | { kind: 'retry'; requestId: string }
+  | { kind: 'redeliver'; deliveryId: string }
+  | { kind: 'fault'; action: FaultAction }
+  | { kind: 'input'; input: ScenarioInput };
+
+interface PendingRequest {
+  requestId: string;
+  service: ServiceName;
+  incarnation: number;
+  to: ServiceName;
+  type: string;
+  payload: Json;
+  options: RequestOptions & { timeoutMs: number; retries: number; backoffMs: number };
+  attempt: number;
+  correlationId: string;
+  causationId: string | null;
+}
+
+interface BrokerDelivery {
+  deliveryId: string;
+  from: ServiceName;
+  to: ServiceName;
+  type: string;
+  payload: Json;
+  correlationId: string;
+  causationId: string | null;
+  attempts: number;
+  acked: boolean;
+}
+
+interface ServiceRuntime {
+  status: 'up' | 'down' | 'paused';
+  incarnation: number;
+  memory: JsonObject;
+  /** Work that arrived while paused, replayed on resume. */
+  held: Work[];
+}
+
+/** Everything but the stores and the trace, as plain JSON. */
+export interface EngineState {
+  now: VirtualTime;
+  rng: RngState;
+  counters: { message: number; request: number; delivery: number; timer: number; input: number };
+  queue: { nextSeq: number; entries: Scheduled<Work>[] };
+  network: NetworkState;
+  services: Record<ServiceName, ServiceRuntime>;
+  pending: Record<string, PendingRequest>;
+  deliveries: Record<string, BrokerDelivery>;
+  clientReplies: Array<{ time: VirtualTime; requestType: string; correlationId: string; reply: ReplyPayload }>;
+  traceSeq: number;
+  traceHash: string;
+}
+
+/** A whole simulation frozen at one instant: restore it to step back in time. */
+export interface SimulationSnapshot {
+  engine: EngineState;
+  stores: Record<string, Json>;
+  /** Number of trace events at the instant (later ones are dropped on restore). */
+  traceLength: number;
+}
+
+export type TraceListener = (events: readonly TraceEvent[]) => void;
+
+interface Running {
+  service: ServiceName;
+  message: Message;
+}
+
+const DEFAULT_REQUEST = { timeoutMs: 200, retries: 2, backoffMs: 50 };
+
+/**
+ * One deterministic run of a scenario. Construct through createSimulation().
+ * Handlers run one at a time; virtual time stands still while a handler awaits its stores,
+ * so the same seed, scenario and fault plan always give the same trace.
+ */
+export class Simulation {
+  readonly seed: number | string;
+  readonly scenario: Scenario;
+  readonly faultPlan: FaultPlan;
+  private readonly options: Required<Pick<SimulationOptions, 'redeliveryMs' | 'maxDeliveryAttempts' | 'traceLimit'>>;
+  private readonly defs = new Map<ServiceName, ServiceDefinition>();
+  private readonly subscribers = new Map<string, ServiceName[]>();
+  private readonly storesByService = new Map<ServiceName, Record<string, StoreBase>>();
+  private readonly allStores = new Map<string, StoreBase>();
+  private readonly provider: StoreProvider;
+  private readonly scheduler = new Scheduler<Work>();
+  private rng: Rng;
+  private state: Omit<EngineState, 'queue' | 'rng'>;
+  private traceEvents: TraceEvent[] = [];
+  private traceDropped = 0;
+  private batch: TraceEvent[] = [];
+  private listeners = new Set<TraceListener>();
+  private running: Running | null = null;
+  /** Serializes engine steps and inspector calls: stores are never used by two callers at once. */
+  private lock: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  /** @internal use createSimulation */
+  constructor(opts: SimulationOptions) {
+    this.seed = opts.seed;
+    this.scenario = opts.scenario;
+    this.faultPlan = opts.faultPlan ?? { faults: [] };
+    this.provider = opts.stores;
+    this.options = {
+      redeliveryMs: opts.redeliveryMs ?? 150,
+      maxDeliveryAttempts: opts.maxDeliveryAttempts ?? 100,
+      traceLimit: opts.traceLimit ?? 200_000,
+    };
+    this.rng = createRng(opts.seed);
+    const services: Record<ServiceName, ServiceRuntime> = {};
+    for (const def of opts.scenario.services) {
+      if (this.defs.has(def.name)) throw new SimError('SCENARIO', `Service "${def.name}" is defined twice.`);
+      if (def.name === CLIENT) throw new SimError('SCENARIO', `"${CLIENT}" is reserved for the outside world.`);
+      this.defs.set(def.name, def);
+      services[def.name] = { status: 'up', incarnation: 1, memory: {}, held: [] };
+      for (const type of def.subscribes ?? []) {
+        const list = this.subscribers.get(type) ?? [];
+        list.push(def.name);
+        this.subscribers.set(type, list);
+      }
+    }
+    this.state = {
+      now: 0,
+      counters: { message: 0, request: 0, delivery: 0, timer: 0, input: 0 },
+      network: createNetworkState(opts.scenario.network),
+      services,
+      pending: {},
+      deliveries: {},
+      clientReplies: [],
+      traceSeq: 0,
+      traceHash: '0',
+    };
+  }
+
+  /** @internal Creates stores, runs the scenario's setup and every service's onStart. */
+  async init(): Promise<void> {
+    for (const def of this.scenario.services) {
+      const stores: Record<string, StoreBase> = {};
+      for (const spec of def.stores) {
+        const name = `${def.name}.${spec.key}`;
+        const ctx = this.storeContext(def.name, name);
+        const store = await this.provider.create(spec, ctx);
+        stores[spec.key] = store;
+        this.allStores.set(name, store);
+      }
+      this.storesByService.set(def.name, stores);
+    }
+    if (this.scenario.setup) await this.scenario.setup(Object.fromEntries(this.storesByService));
+    for (const input of this.scenario.inputs) this.scheduler.push(input.at, { kind: 'input', input });
+    for (const f of this.faultPlan.faults) this.scheduler.push(f.at, { kind: 'fault', action: f.action });
+    for (const def of this.scenario.services) await this.startService(def.name);
+    this.flush();
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  /** Virtual time now, ms. */
+  get now(): VirtualTime {
+    return this.state.now;
+  }
+
+  /** Names of the scenario's services, in scenario order. */
+  get serviceNames(): ServiceName[] {
+    return [...this.defs.keys()];
+  }
+
+  /** Virtual time of the next scheduled item, or undefined when nothing is left. */
+  get nextTime(): VirtualTime | undefined {
+    return this.scheduler.peekTime();
+  }
+
+  /** Processes the next scheduled item. Resolves false when nothing was left. */
+  step(): Promise<boolean> {
+    return this.exclusive(async () => {
+      const done = await this.stepUnlocked();
+      this.flush();
+      return done;
+    });
+  }
+
+  /** Processes every item scheduled at or before `time`, then sets the clock to `time`. */
+  runUntil(time: VirtualTime): Promise<void> {
+    return this.exclusive(async () => {
+      while (this.scheduler.size > 0 && this.scheduler.peekTime()! <= time) await this.stepUnlocked();
+      if (time > this.state.now) this.state.now = time;
+      this.flush();
+    });
+  }
+
+  /**
+   * Runs until nothing is scheduled (quiescent), or a limit is hit.
+   * Resolves with whether the system went quiet, and the virtual time reached.
+   */
+  runToQuiescence(limits: { maxTime?: VirtualTime; maxSteps?: number } = {}): Promise<{ quiescent: boolean; time: VirtualTime; steps: number }> {
+    const maxTime = limits.maxTime ?? Number.POSITIVE_INFINITY;
+    const maxSteps = limits.maxSteps ?? 1_000_000;
+    return this.exclusive(async () => {
+      let steps = 0;
+      while (this.scheduler.size > 0 && this.scheduler.peekTime()! <= maxTime && steps < maxSteps) {
+        await this.stepUnlocked();
+        steps++;
+      }
+      this.flush();
+      return { quiescent: this.scheduler.size === 0, time: this.state.now, steps };
+    });
+  }
+
+  /** Sends a request or event into the system now (the UI's "place an order"). */
+  inject(input: Omit<ScenarioInput, 'at'>): Promise<void> {
+    return this.exclusive(async () => {
+      this.scheduler.push(this.state.now, { kind: 'input', input: { ...input, at: this.state.now } });
+    });
+  }
+
+  /** Applies a fault now (the UI's partition/crash buttons). */
+  applyFault(action: FaultAction): Promise<void> {
+    return this.exclusive(async () => {
+      await this.applyFaultUnlocked(action);
+      this.flush();
+    });
+  }
+
+  /** Schedules a fault at a future virtual time. */
+  scheduleFault(at: VirtualTime, action: FaultAction): Promise<void> {
+    return this.exclusive(async () => {
+      this.scheduler.push(Math.max(at, this.state.now), { kind: 'fault', action });
+    });
+  }
+
+  /** Receives every trace event, in batches (one per step or run call). Returns unsubscribe. */
+  subscribe(listener: TraceListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The trace kept in memory (at most traceLimit events, the newest). */
+  trace(): readonly TraceEvent[] {
+    return this.traceEvents;
+  }
+
+  /** A hash over every trace event ever emitted: equal runs give equal hashes. */
+  traceHash(): string {
+    return this.state.traceHash;
+  }
+
+  /** Replies the outside world received, in order. */
+  clientReplies(): EngineState['clientReplies'] {
+    return this.state.clientReplies;
+  }
+
+  serviceStatus(service: ServiceName): 'up' | 'down' | 'paused' {
+    const s = this.state.services[service];
+    if (!s) throw new SimError('SCENARIO', `Unknown service "${service}".`);
+    return s.status;
+  }
+
+  /** The network as it is now (cut links, per-link parameters). */
+  network(): NetworkState {
+    return this.state.network;
+  }
+
+  /** In-memory state of a service (what a crash loses). */
+  memoryOf(service: ServiceName): Readonly<JsonObject> {
+    return this.state.services[service]?.memory ?? {};
+  }
+
+  /** Items waiting in the scheduler, in the order they will run (for the UI's in-flight view). */
+  scheduled(): ReadonlyArray<{ time: VirtualTime; kind: Work['kind']; message?: Message }> {
+    return this.scheduler.items().map((e) => ({
+      time: e.time,
+      kind: e.item.kind,
+      ...(e.item.kind === 'deliver' ? { message: e.item.message } : {}),
+    }));
+  }
+
+  /**
+   * Runs fn with privileged access to every store, between engine steps
+   * (inspectors, the grader, scenario checks). Store calls made here are not traced.
+   */
+  inspect<T>(fn: (stores: Readonly<Record<ServiceName, Readonly<Record<string, StoreBase>>>>) => Promise<T> | T): Promise<T> {
+    return this.exclusive(async () => fn(Object.fromEntries(this.storesByService)));
+  }
+
+  /** Freezes the whole simulation: engine state and every store's content. */
+  snapshot(): Promise<SimulationSnapshot> {
+    return this.exclusive(async () => {
+      const stores: Record<string, Json> = {};
+      for (const [name, store] of this.allStores) stores[name] = await store.exportState();
+      return { engine: this.engineState(), stores, traceLength: this.state.traceSeq };
+    });
+  }
+
+  /** Puts the simulation back exactly as it was when the snapshot was taken. */
+  restore(snapshot: SimulationSnapshot): Promise<void> {
+    return this.exclusive(async () => {
+      for (const [name, store] of this.allStores) {
+        const content = snapshot.stores[name];
+        if (content === undefined) throw new SimError('SCENARIO', `The snapshot has no content for store "${name}".`);
+        await store.importState(content);
+      }
+      const e = deepClone(snapshot.engine);
+      this.rng = createRng(e.rng);
+      this.scheduler.importState(e.queue);
+      const { queue: _q, rng: _r, ...rest } = e;
+      this.state = rest;
+      const keep = snapshot.traceLength - this.traceDropped;
+      this.traceEvents = this.traceEvents.slice(0, Math.max(0, keep));
+      this.batch = [];
+    });
+  }
+
+  /** Engine state as JSON (what snapshot() stores besides the stores). */
+  engineState(): EngineState {
+    return deepClone({ ...this.state, queue: this.scheduler.exportState(), rng: this.rng.state() });
+  }
+
+  /** Releases the stores (back to the provider's pool). */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    await this.exclusive(async () => {
+      this.disposed = true;
+      for (const store of this.allStores.values()) {
+        if (this.provider.release) await this.provider.release(store);
+        else await store.close();
+      }
+    });
+    this.listeners.clear();
+  }
+
+  // ---------------------------------------------------------------- engine
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.disposed) return Promise.reject(new SimError('SCENARIO', 'The simulation was disposed.'));
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private storeContext(owner: ServiceName, name: string): StoreContext {
+    return {
+      owner,
+      name,
+      clock: { now: () => this.state.now },
+      record: (report: StoreOpReport) => {
+        // Inspector and setup calls are not part of the run: only handler calls are traced.
+        if (!this.running) return;
+        this.emitTrace({
+          type: 'store.op',
+          service: owner,
+          store: name,
+          op: report.op,
+          summary: report.summary,
+          ok: report.ok,
+          ...(report.count !== undefined ? { count: report.count } : {}),
+          ...(report.error ? { error: report.error } : {}),
+          correlationId: this.running.message.correlationId,
+          causationId: this.running.message.id,
+        });
+      },
+      checkAccess: () => {
+        if (this.running && this.running.service !== owner) throw new ForeignStoreAccessError(this.running.service, owner, name);
+      },
+    };
+  }
+
+  private async stepUnlocked(): Promise<boolean> {
+    const next = this.scheduler.pop();
+    if (!next) return false;
+    if (next.time > this.state.now) this.state.now = next.time;
+    await this.process(next.item);
+    return true;
+  }
+
+  private async process(work: Work): Promise<void> {
+    switch (work.kind) {
+      case 'input': {
+        const { input } = work;
+        const n = ++this.state.counters.input;
+        const correlationId = input.correlationId ?? `req-${n}`;
+        this.send({ kind: 'input', from: CLIENT, to: input.to, type: input.type, payload: input.payload, correlationId, causationId: null, requestId: `in-${n}` });
+        return;
+      }
+      case 'fault':
+        await this.applyFaultUnlocked(work.action);
+        return;
+      case 'deliver':
+        await this.deliver(work.message);
+        return;
+      case 'timer': {
+        const svc = this.state.services[work.service]!;
+        if (svc.incarnation !== work.incarnation) return; // the crash lost it
+        if (svc.status === 'paused') return void svc.held.push(work);
+        if (svc.status === 'down') return;
+        this.emitTrace({ type: 'timer.fired', service: work.service, timer: work.type, correlationId: work.correlationId, causationId: work.causationId });
+        const message: Message = { id: work.timerId, kind: 'timer', from: work.service, to: work.service, type: work.type, payload: work.payload, correlationId: work.correlationId, causationId: work.causationId };
+        await this.runHandler(work.service, message);
+        return;
+      }
+      case 'requestTimeout': {
+        const p = this.state.pending[work.requestId];
+        if (!p || p.attempt !== work.attempt) return;
+        const svc = this.state.services[p.service]!;
+        if (svc.status === 'paused') return void svc.held.push(work);
+        const willRetry = p.attempt <= p.options.retries;
+        this.emitTrace({ type: 'request.timeout', service: p.service, requestId: p.requestId, requestType: p.type, attempt: p.attempt, target: p.to, willRetry, correlationId: p.correlationId, causationId: p.causationId });
+        if (willRetry) {
+          const backoff = p.options.backoffMs * 2 ** (p.attempt - 1);
+          const jitter = Math.floor(this.rng.next() * (backoff / 2 + 1));
+          this.scheduler.push(this.state.now + backoff + jitter, { kind: 'retry', requestId: p.requestId });
+        } else {
+          delete this.state.pending[p.requestId];
+          await this.deliverReplyToCaller(p, { ok: false, error: { code: 'TIMEOUT', message: `${p.to} did not answer ${p.type} after ${p.attempt} attempt(s) of ${p.options.timeoutMs} ms.` } }, null);
+        }
+        return;
+      }
+      case 'retry': {
+        const p = this.state.pending[work.requestId];
+        if (!p) return;
+        p.attempt++;
+        this.sendRequestAttempt(p);
+        return;
+      }
+      case 'redeliver': {
+        const d = this.state.deliveries[work.deliveryId];
+        if (!d || d.acked) return;
+        if (d.attempts >= this.options.maxDeliveryAttempts) {
+          this.emitTrace({ type: 'error', service: d.to, correlationId: d.correlationId, causationId: d.causationId, error: { code: 'DEAD_LETTER', message: `Event ${d.type} was not handled by ${d.to} after ${d.attempts} deliveries; moved to the dead-letter list.` } });
+          delete this.state.deliveries[d.deliveryId];
+          return;
+        }
+        this.sendDelivery(d);
+        return;
+      }
+    }
+  }
+
+  private async deliver(message: Message): Promise<void> {
+    const dropped = (reason: 'partition' | 'service-down' | 'late-reply') =>
+      this.emitTrace({ type: 'message.dropped', messageId: message.id, from: message.from, to: message.to, messageType: message.type, reason, correlationId: message.correlationId, causationId: message.causationId });
+    if (isCut(this.state.network, message.from, message.to)) return dropped('partition');
+    if (message.to === CLIENT) {
+      this.emitTrace({ type: 'message.delivered', messageId: message.id, from: message.from, to: message.to, messageType: message.type, kind: message.kind, correlationId: message.correlationId, causationId: message.causationId });
+      if (message.kind === 'reply') this.state.clientReplies.push({ time: this.state.now, requestType: message.type, correlationId: message.correlationId, reply: message.payload as ReplyPayload });
+      return;
+    }
+    const svc = this.state.services[message.to];
+    if (!svc) return dropped('service-down');
+    if (svc.status === 'down') return dropped('service-down');
+    if (svc.status === 'paused') return void svc.held.push({ kind: 'deliver', message });
+    if (message.kind === 'reply') {
+      const p = message.requestId ? this.state.pending[message.requestId] : undefined;
+      if (!p || p.service !== message.to || p.incarnation !== svc.incarnation) return dropped('late-reply');
+      this.emitTrace({ type: 'message.delivered', messageId: message.id, from: message.from, to: message.to, messageType: message.type, kind: message.kind, correlationId: message.correlationId, causationId: message.causationId });
+      delete this.state.pending[p.requestId];
+      await this.deliverReplyToCaller(p, message.payload as ReplyPayload, message);
+      return;
+    }
+    this.emitTrace({ type: 'message.delivered', messageId: message.id, from: message.from, to: message.to, messageType: message.type, kind: message.kind, correlationId: message.correlationId, causationId: message.causationId });
+    const outcome = await this.runHandler(message.to, message);
+    if (message.kind === 'request' || message.kind === 'input') {
+      this.send({ kind: 'reply', from: message.to, to: message.from, type: message.type, payload: outcome.reply as unknown as Json, correlationId: message.correlationId, causationId: message.id, ...(message.requestId ? { requestId: message.requestId } : {}) });
+    } else if (message.kind === 'event' && message.deliveryId && outcome.reply.ok) {
+      const d = this.state.deliveries[message.deliveryId];
+      if (d) {
+        d.acked = true;
+        delete this.state.deliveries[message.deliveryId];
+      }
+    }
+  }
+
+  private async deliverReplyToCaller(p: PendingRequest, reply: ReplyPayload, replyMessage: Message | null): Promise<void> {
+    const payload: ReplyMessagePayload = { reply, context: p.options.context ?? null, requestType: p.type, target: p.to, attempts: p.attempt };
+    const message: Message = replyMessage
+      ? { ...replyMessage, type: p.options.onReply, payload: payload as unknown as Json }
+      : { id: `${p.requestId}-timeout`, kind: 'reply', from: p.to, to: p.service, type: p.options.onReply, payload: payload as unknown as Json, correlationId: p.correlationId, causationId: p.causationId, requestId: p.requestId };
+    await this.runHandler(p.service, message);
+  }
+
+  private async runHandler(service: ServiceName, message: Message): Promise<{ handled: boolean; reply: ReplyPayload }> {
+    const def = this.defs.get(service)!;
+    const handler = def.handlers[message.type];
+    if (!handler) {
+      const error = { code: 'HANDLER', message: `Service "${service}" has no handler for "${message.type}".` };
+      this.emitTrace({ type: 'handler.error', service, messageId: message.id, messageType: message.type, error, correlationId: message.correlationId, causationId: message.id });
+      return { handled: false, reply: { ok: false, error } };
+    }
+    const ctx = this.handlerContext(service, message);
+    this.running = { service, message };
+    try {
+      const value = await handler(message.payload, ctx);
+      return { handled: true, reply: { ok: true, value: value === undefined ? null : (value as Json) } };
+    } catch (e) {
+      const err = toSimError(e);
+      const error = { code: err.code, message: err.message, ...(err.code === 'REJECTED' ? { reason: String(err.details.reason) } : {}) };
+      this.emitTrace({ type: 'handler.error', service, messageId: message.id, messageType: message.type, error, correlationId: message.correlationId, causationId: message.id });
+      return { handled: true, reply: { ok: false, error } };
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private handlerContext(service: ServiceName, message: Message): HandlerContext {
+    const svc = this.state.services[service]!;
+    const stores = this.storesByService.get(service) ?? {};
+    const sim = this;
+    return {
+      service,
+      now: this.state.now,
+      stores,
+      memory: svc.memory,
+      rng: this.rng,
+      message,
+      request(to, type, payload, options) {
+        if (!sim.defs.has(to)) throw new SimError('SCENARIO', `Service "${service}" sent ${type} to unknown service "${to}".`);
+        const requestId = `r${++sim.state.counters.request}`;
+        const p: PendingRequest = {
+          requestId,
+          service,
+          incarnation: svc.incarnation,
+          to,
+          type,
+          payload,
+          options: { ...DEFAULT_REQUEST, ...options },
+          attempt: 1,
+          correlationId: options.correlationId ?? message.correlationId,
+          causationId: message.id,
+        };
+        sim.state.pending[requestId] = p;
+        sim.sendRequestAttempt(p);
+        return requestId;
+      },
+      publish(type, payload, options) {
+        for (const to of sim.subscribers.get(type) ?? []) {
+          const d: BrokerDelivery = {
+            deliveryId: `d${++sim.state.counters.delivery}`,
+            from: service,
+            to,
+            type,
+            payload,
+            correlationId: options?.correlationId ?? message.correlationId,
+            causationId: message.id,
+            attempts: 0,
+            acked: false,
+          };
+          sim.state.deliveries[d.deliveryId] = d;
+          sim.sendDelivery(d);
+        }
+      },
+      setTimer(delayMs, type, payload, options) {
+        const timerId = `t${++sim.state.counters.timer}`;
+        sim.scheduler.push(sim.state.now + Math.max(0, delayMs), {
+          kind: 'timer',
+          service,
+          incarnation: svc.incarnation,
+          timerId,
+          type,
+          payload,
+          correlationId: options?.correlationId ?? message.correlationId,
+          causationId: message.id,
+        });
+      },
+      log(text, data) {
+        sim.emitTrace({ type: 'log', service, text, ...(data !== undefined ? { data } : {}), correlationId: message.correlationId, causationId: message.id });
+      },
+      emit(event: DomainTraceEvent) {
+        const correlationId = 'sagaId' in event ? event.sagaId : message.correlationId;
+        sim.emitTrace({ ...event, service, correlationId, causationId: message.id });
+      },
+    };
+  }
+
+  private sendRequestAttempt(p: PendingRequest): void {
+    this.send({
+      kind: 'request',
+      from: p.service,
+      to: p.to,
+      type: p.type,
+      payload: p.payload,
+      correlationId: p.correlationId,
+      causationId: p.causationId,
+      requestId: p.requestId,
+      attempt: p.attempt,
+      ...(p.options.idempotencyKey ? { idempotencyKey: p.options.idempotencyKey } : {}),
+    });
+    this.scheduler.push(this.state.now + p.options.timeoutMs, { kind: 'requestTimeout', requestId: p.requestId, attempt: p.attempt });
+  }
+
+  private sendDelivery(d: BrokerDelivery): void {
+    d.attempts++;
+    this.send({ kind: 'event', from: d.from, to: d.to, type: d.type, payload: d.payload, correlationId: d.correlationId, causationId: d.causationId, deliveryId: d.deliveryId });
+    // The broker only learns of success through the ack; without one it tries again.
+    this.scheduler.push(this.state.now + this.options.redeliveryMs, { kind: 'redeliver', deliveryId: d.deliveryId });
+  }
+
+  private send(m: Omit<Message, 'id'>): void {
+    const message: Message = { id: `m${++this.state.counters.message}`, ...m };
+    const plan = planDelivery(this.state.network, message.from, message.to, this.state.now, this.rng);
+    this.emitTrace({ type: 'message.sent', service: message.from, message, deliverAt: plan.arrivals[0] ?? -1, correlationId: message.correlationId, causationId: message.causationId });
+    if (plan.lost) {
+      this.emitTrace({ type: 'message.dropped', messageId: message.id, from: message.from, to: message.to, messageType: message.type, reason: 'loss', correlationId: message.correlationId, causationId: message.causationId });
+      return;
+    }
+    plan.arrivals.forEach((at, i) => {
+      if (i > 0) this.emitTrace({ type: 'message.duplicated', messageId: message.id, deliverAt: at, correlationId: message.correlationId, causationId: message.causationId });
+      this.scheduler.push(at, { kind: 'deliver', message });
+    });
+  }
+
+  private async applyFaultUnlocked(action: FaultAction): Promise<void> {
+    const net = this.state.network;
+    const known = (s: ServiceName) => {
+      if (s !== CLIENT && !this.state.services[s]) throw new SimError('FAULT_PLAN', `Unknown service "${s}" in fault ${action.kind}.`);
+    };
+    this.emitTrace({ type: 'fault', action, ...('service' in action ? { service: action.service } : {}) });
+    switch (action.kind) {
+      case 'partition':
+        action.links.flat().forEach(known);
+        this.state.network = cutLinks(net, action.links, action.oneWay);
+        return;
+      case 'heal':
+        action.links?.flat().forEach(known);
+        this.state.network = healLinks(net, action.links, action.oneWay);
+        return;
+      case 'split':
+        action.groups.flat().forEach(known);
+        this.state.network = splitGroups(net, action.groups);
+        return;
+      case 'link':
+        if (action.from) known(action.from);
+        if (action.to) known(action.to);
+        this.state.network = setLinkParams(net, action.from, action.to, action.params);
+        return;
+      case 'crash': {
+        known(action.service);
+        const svc = this.state.services[action.service]!;
+        if (svc.status === 'down') return;
+        svc.status = 'down';
+        svc.incarnation++;
+        svc.memory = {};
+        svc.held = [];
+        for (const [id, p] of Object.entries(this.state.pending)) if (p.service === action.service) delete this.state.pending[id];
+        this.emitTrace({ type: 'service.crashed', service: action.service });
+        return;
+      }
+      case 'restart': {
+        known(action.service);
+        const svc = this.state.services[action.service]!;
+        if (svc.status !== 'down') return;
+        svc.status = 'up';
+        svc.memory = {};
+        this.emitTrace({ type: 'service.restarted', service: action.service });
+        await this.startService(action.service);
+        return;
+      }
+      case 'pause': {
+        known(action.service);
+        const svc = this.state.services[action.service]!;
+        if (svc.status !== 'up') return;
+        svc.status = 'paused';
+        this.emitTrace({ type: 'service.paused', service: action.service });
+        return;
+      }
+      case 'resume': {
+        known(action.service);
+        const svc = this.state.services[action.service]!;
+        if (svc.status !== 'paused') return;
+        svc.status = 'up';
+        this.emitTrace({ type: 'service.resumed', service: action.service });
+        const held = svc.held;
+        svc.held = [];
+        for (const w of held) this.scheduler.push(this.state.now, w);
+        return;
+      }
+    }
+  }
+
+  private async startService(service: ServiceName): Promise<void> {
+    const def = this.defs.get(service)!;
+    if (!def.onStart) return;
+    const message: Message = { id: `start-${service}-${this.state.services[service]!.incarnation}`, kind: 'start', from: service, to: service, type: 'start', payload: null, correlationId: `start-${service}`, causationId: null };
+    const ctx = this.handlerContext(service, message);
+    this.running = { service, message };
+    try {
+      await def.onStart(ctx);
+    } catch (e) {
+      const err = toSimError(e);
+      this.emitTrace({ type: 'handler.error', service, messageId: message.id, messageType: 'start', error: { code: err.code, message: err.message }, correlationId: message.correlationId, causationId: null });
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private emitTrace(event: TraceEventInput): void {
+    const full = { seq: this.state.traceSeq++, time: this.state.now, ...event } as TraceEvent;
+    // Events are built with a fixed key order, so plain JSON is stable and much cheaper than sorting keys.
+    this.state.traceHash = hashString(this.state.traceHash + JSON.stringify(full));
+    this.traceEvents.push(full);
+    if (this.traceEvents.length > this.options.traceLimit) {
+      const cut = this.traceEvents.length - this.options.traceLimit;
+      this.traceEvents = this.traceEvents.slice(cut);
+      this.traceDropped += cut;
+    }
+    if (this.listeners.size > 0) this.batch.push(full);
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    const batch = this.batch;
+    this.batch = [];
+    for (const l of this.listeners) l(batch);
+  }
+}
+
+/** Builds a simulation: creates the stores, runs setup and each service's start. */
+export async function createSimulation(opts: SimulationOptions): Promise<Simulation> {
+  const sim = new Simulation(opts);
+  await sim.init();
+  return sim;
+}
