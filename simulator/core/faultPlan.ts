@@ -131,13 +131,15 @@ export function randomFaultPlan(rng: Rng, opts: RandomFaultPlanOptions): FaultPl
         break;
       }
       case 'lossy':
-        faults.push({ at, action: { kind: 'link', from: a, to: b, params: { dropRate: rng.int(1, 5) / 10 } } });
-        faults.push({ at: at + duration, action: { kind: 'link', from: a, to: b, params: { dropRate: 0 } } });
+      case 'duplicate': {
+        // Half the time the whole network misbehaves, otherwise one link.
+        const scope = rng.chance(0.5) ? {} : { from: a, to: b };
+        const on = kind === 'lossy' ? { dropRate: rng.int(1, 5) / 10 } : { duplicateRate: rng.int(2, 8) / 10, reorderRate: 0.3 };
+        const off = kind === 'lossy' ? { dropRate: 0 } : { duplicateRate: 0, reorderRate: 0 };
+        faults.push({ at, action: { kind: 'link', ...scope, params: on } });
+        faults.push({ at: at + duration, action: { kind: 'link', ...scope, params: off } });
         break;
-      case 'duplicate':
-        faults.push({ at, action: { kind: 'link', from: a, to: b, params: { duplicateRate: rng.int(2, 8) / 10, reorderRate: 0.3 } } });
-        faults.push({ at: at + duration, action: { kind: 'link', from: a, to: b, params: { duplicateRate: 0, reorderRate: 0 } } });
-        break;
+      }
     }
   }
   faults.sort((x, y) => x.at - y.at);

@@ -130,7 +130,7 @@ export interface HandlerContext<Stores = Record<string, unknown>> {
 export type Handler<Stores = Record<string, unknown>> = (
   payload: any,
   ctx: HandlerContext<Stores>,
-) => Promise<Json | void> | Json | void;
+) => unknown; // the reply value (plain JSON data), or a promise of it
 
 export interface StoreSpecBase {
   /** Local name the handler uses: ctx.stores.db */
@@ -141,7 +141,7 @@ export type StoreSpec =
   | (StoreSpecBase & { kind: 'kv' })
   | (StoreSpecBase & { kind: 'documents'; collections: string[]; indexes?: Record<string, string[]> })
   | (StoreSpecBase & { kind: 'eventstore' })
-  | (StoreSpecBase & { kind: 'search'; schema: Record<string, string>; facets: string[] });
+  | (StoreSpecBase & { kind: 'search'; schema: Record<string, 'text' | 'keyword' | 'number' | 'boolean'>; facets: string[]; idField?: string });
 
 export interface ServiceDefinition<Stores = any> {
   readonly name: ServiceName;

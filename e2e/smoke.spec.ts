@@ -1,0 +1,213 @@
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+
+// Smoke tests of the production build: both pages render, are keyboard usable, pass axe
+// without serious/critical violations, fetch nothing from another origin, and stay within
+// the initial-JS budget. Full-page screenshots land in e2e/artifacts/ for a human to look at.
+
+const CHAPTER_TITLES = [
+  'Database per service & polyglot persistence',
+  'Distributed transactions, 2PC, CAP, BASE vs ACID',
+  'Sagas: orchestration, choreography, compensations',
+  'Event sourcing & CQRS',
+  'An e-commerce system across five services',
+];
+const SERVICES = ['User', 'Catalog', 'Inventory', 'Order', 'Payment'];
+/** Initial JS budget, gzip, before the page is interactive (ARCHITECTURE.md: page budgets are measured). */
+const JS_BUDGET_BYTES = 250 * 1024;
+
+type PageWatch = { errors: string[]; foreignRequests: string[]; scripts: Promise<number>[] };
+
+/** Records console errors, uncaught exceptions, requests leaving the origin, and script sizes. */
+function watch(page: Page, baseURL: string): PageWatch {
+  const origin = new URL(baseURL).origin;
+  const w: PageWatch = { errors: [], foreignRequests: [], scripts: [] };
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') w.errors.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => w.errors.push(`pageerror: ${err.message}`));
+  page.on('request', (req) => {
+    const url = req.url();
+    if (!url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin) {
+      w.foreignRequests.push(url);
+    }
+  });
+  page.on('response', (res) => {
+    if (res.request().resourceType() === 'script') {
+      w.scripts.push(res.body().then((body) => gzipSync(body, { level: 9 }).length));
+    }
+  });
+  return w;
+}
+
+async function expectNoSeriousA11yViolations(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const summary = serious.map(
+    (v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`,
+  );
+  expect(summary, 'axe: serious or critical violations').toEqual([]);
+}
+
+async function expectCleanLoad(w: PageWatch, testInfo: TestInfo, name: string) {
+  expect(w.errors, 'console errors / uncaught exceptions').toEqual([]);
+  expect(w.foreignRequests, 'requests to another origin (CDN, fonts, telemetry…)').toEqual([]);
+  const sizes = await Promise.all(w.scripts);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  testInfo.annotations.push({
+    type: 'initial JS',
+    description: `${name}: ${sizes.length} scripts, ${(total / 1024).toFixed(1)} KB gzip`,
+  });
+  expect(sizes.length).toBeGreaterThan(0);
+  expect(total, `initial JS of ${name} in gzip bytes`).toBeLessThanOrEqual(JS_BUDGET_BYTES);
+}
+
+function artifact(testInfo: TestInfo, file: string) {
+  return path.join(testInfo.project.testDir, 'artifacts', file);
+}
+
+test.describe('home: the course map', () => {
+  test('shows the five chapter cards, loads cleanly, and is accessible', async ({ page, baseURL }, testInfo) => {
+    const w = watch(page, baseURL!);
+    await page.goto('/', { waitUntil: 'load' });
+
+    await expect(page).toHaveTitle('Data management in microservices');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Data management in microservices');
+
+    const map = page.getByRole('region', { name: 'Course map' });
+    const cards = map.getByRole('article');
+    await expect(cards).toHaveCount(5);
+    for (const [i, title] of CHAPTER_TITLES.entries()) {
+      const card = cards.nth(i);
+      await expect(card.getByRole('heading', { level: 3 })).toHaveText(title);
+      // Every card carries its progress slot; nothing is started yet.
+      await expect(card.getByRole('progressbar')).toBeAttached();
+      await expect(card.locator('[data-slot="progress"]')).toContainText('Not started');
+    }
+    await expect(cards.nth(4)).toContainText('50');
+    await expect(cards.nth(4)).toContainText('75');
+    await expect(cards.nth(4)).toContainText('100');
+
+    await expectCleanLoad(w, testInfo, 'home');
+    await expectNoSeriousA11yViolations(page);
+    await page.screenshot({ path: artifact(testInfo, 'home.png'), fullPage: true });
+  });
+
+  test('is keyboard navigable: skip link first, Tab reaches the nav links with a visible focus ring', async ({
+    page,
+  }) => {
+    await page.goto('/');
+
+    const reached: string[] = [];
+    for (let i = 0; i < 8 && !reached.includes('Sandbox'); i++) {
+      await page.keyboard.press('Tab');
+      reached.push(await page.evaluate(() => document.activeElement?.textContent?.trim() ?? ''));
+    }
+    expect(reached[0]).toBe('Skip to content');
+    expect(reached).toContain('Course');
+    expect(reached).toContain('Sandbox');
+
+    const sandboxLink = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sandbox' });
+    await expect(sandboxLink).toBeFocused();
+    const outline = await sandboxLink.evaluate((el) => {
+      const s = getComputedStyle(el);
+      return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+    });
+    expect(outline.style).not.toBe('none');
+    expect(outline.width).toBeGreaterThanOrEqual(2);
+
+    await expect(page.getByRole('link', { name: 'Course' })).toHaveAttribute('aria-current', 'page');
+
+    // Enter on the focused nav link navigates to the sandbox.
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/sandbox\/$/);
+    await expect(page.getByRole('region', { name: 'Sandbox workspace' })).toBeVisible();
+  });
+
+  test('the skip link moves focus to the main content', async ({ page }) => {
+    await page.goto('/');
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    await expect(skip).toBeFocused();
+    await expect(skip).toBeInViewport();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('main#main')).toBeFocused();
+  });
+});
+
+test.describe('sandbox', () => {
+  test('shows the labelled workspace placeholder, loads cleanly, and is accessible', async ({
+    page,
+    baseURL,
+  }, testInfo) => {
+    const w = watch(page, baseURL!);
+    await page.goto('/sandbox/', { waitUntil: 'load' });
+
+    await expect(page).toHaveTitle('Sandbox · Data management in microservices');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sandbox');
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sandbox' })).toHaveAttribute(
+      'aria-current',
+      'page',
+    );
+
+    const workspace = page.getByRole('region', { name: 'Sandbox workspace' });
+    await expect(workspace).toBeVisible();
+    await expect(workspace.getByRole('status')).toHaveText('Loading the sandbox…');
+    const services = workspace.getByRole('list', { name: 'Services' }).getByRole('listitem');
+    await expect(services).toHaveCount(SERVICES.length);
+    for (const [i, name] of SERVICES.entries()) {
+      await expect(services.nth(i)).toContainText(name);
+    }
+
+    await expectCleanLoad(w, testInfo, 'sandbox');
+    await expectNoSeriousA11yViolations(page);
+    await page.screenshot({ path: artifact(testInfo, 'sandbox.png'), fullPage: true });
+  });
+
+  test('/sandbox without the trailing slash resolves to the same page', async ({ page }) => {
+    const res = await page.goto('/sandbox');
+    expect(res?.status()).toBe(200);
+    await expect(page).toHaveURL(/\/sandbox\/$/);
+    await expect(page.getByRole('region', { name: 'Sandbox workspace' })).toBeVisible();
+  });
+
+  test('honours prefers-reduced-motion: the skeleton does not keep animating', async ({ page }) => {
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto('/sandbox/');
+    const iterations = await page
+      .locator('.skeleton-bar')
+      .first()
+      .evaluate((el) => getComputedStyle(el).animationIterationCount);
+    expect(iterations).toBe('1');
+  });
+});
+
+test.describe('static assets', () => {
+  test('PGlite assets are served from this origin with the right types', async ({ request }) => {
+    const wasm = await request.head('/pglite/pglite.wasm');
+    expect(wasm.status()).toBe(200);
+    expect(wasm.headers()['content-type']).toBe('application/wasm');
+
+    const initdb = await request.head('/pglite/initdb.wasm');
+    expect(initdb.status()).toBe(200);
+    expect(initdb.headers()['content-type']).toBe('application/wasm');
+
+    const data = await request.head('/pglite/pglite.data');
+    expect(data.status()).toBe(200);
+    expect(Number(data.headers()['content-length'])).toBeGreaterThan(1_000_000);
+
+    const manifest = await (await request.get('/pglite/manifest.json')).json();
+    expect(manifest.package).toBe('@electric-sql/pglite');
+    expect(Object.keys(manifest.files).sort()).toEqual(['initdb.wasm', 'pglite.data', 'pglite.wasm']);
+  });
+
+  test('an unknown page answers 404 with the app’s not-found page', async ({ page }) => {
+    const res = await page.goto('/no-such-page/');
+    expect(res?.status()).toBe(404);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+  });
+});

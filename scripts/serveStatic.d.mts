@@ -1,0 +1,12 @@
+// Types for serveStatic.mjs, so its unit test (and any TS caller) is type-checked.
+import type { Server } from 'node:http';
+
+export const MIME_TYPES: Record<string, string>;
+export function contentTypeFor(filePath: string): string;
+export type Resolved =
+  | { kind: 'file'; file: string; size: number }
+  | { kind: 'redirect'; location: string }
+  | { kind: 'notFound' }
+  | { kind: 'badRequest' };
+export function resolveRequest(root: string, pathname: string): Promise<Resolved>;
+export function createStaticServer(options: { root: string; log?: boolean }): Server;

@@ -1,0 +1,228 @@
+#!/usr/bin/env node
+// A tiny static server for the exported app in out/ (`next build` with output: 'export').
+// No dependencies: node:http, node:fs, node:zlib.
+//
+//   node scripts/serveStatic.mjs            # serves out/ on PORT or 3000
+//   PORT=4000 node scripts/serveStatic.mjs
+//   node scripts/serveStatic.mjs some/dir   # serves another directory
+//
+// URL resolution follows next.config.ts's `trailingSlash: true`: /sandbox redirects to
+// /sandbox/, which serves sandbox/index.html. Unknown paths get out/404.html with 404.
+
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createGzip } from 'node:zlib';
+
+/** @type {Record<string, string>} */
+export const MIME_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.otf': 'font/otf',
+  '.wasm': 'application/wasm',
+  '.data': 'application/octet-stream',
+  '.tar': 'application/x-tar',
+  '.gz': 'application/gzip',
+  '.webmanifest': 'application/manifest+json',
+};
+
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml|manifest\+json|wasm)|image\/svg)/;
+
+export function contentTypeFor(filePath) {
+  return MIME_TYPES[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream';
+}
+
+async function fileOrNull(p) {
+  try {
+    const s = await stat(p);
+    return s.isFile() ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+async function isDir(p) {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Maps a URL pathname to what to send.
+ * @param {string} root absolute directory being served
+ * @param {string} pathname URL pathname, still percent-encoded
+ * @returns {Promise<{kind: 'file', file: string, size: number} | {kind: 'redirect', location: string} | {kind: 'notFound'} | {kind: 'badRequest'}>}
+ */
+export async function resolveRequest(root, pathname) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return { kind: 'badRequest' };
+  }
+  if (decoded.includes('\0') || !decoded.startsWith('/')) return { kind: 'badRequest' };
+  // Resolve against root and refuse anything that escapes it (../, encoded or not).
+  const target = path.resolve(root, '.' + path.posix.normalize(decoded));
+  if (target !== root && !target.startsWith(root + path.sep)) return { kind: 'notFound' };
+
+  if (decoded.endsWith('/')) {
+    const index = path.join(target, 'index.html');
+    const s = await fileOrNull(index);
+    return s ? { kind: 'file', file: index, size: s.size } : { kind: 'notFound' };
+  }
+  const s = await fileOrNull(target);
+  if (s) return { kind: 'file', file: target, size: s.size };
+  if (await isDir(target)) return { kind: 'redirect', location: pathname + '/' };
+  // `trailingSlash: true` exports /x as x/index.html, but accept x.html too.
+  const html = await fileOrNull(target + '.html');
+  if (html) return { kind: 'file', file: target + '.html', size: html.size };
+  return { kind: 'notFound' };
+}
+
+/**
+ * Creates (does not start) the server.
+ * @param {{ root: string, log?: boolean }} options
+ */
+export function createStaticServer({ root, log = false }) {
+  const absRoot = path.resolve(root);
+
+  return http.createServer(async (req, res) => {
+    const started = performance.now();
+    const method = req.method ?? 'GET';
+    res.on('finish', () => {
+      if (log) console.log(`${method} ${req.url} ${res.statusCode} ${Math.round(performance.now() - started)}ms`);
+    });
+    if (method !== 'GET' && method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Method Not Allowed\n');
+      return;
+    }
+
+    let url;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+
+    const found = await resolveRequest(absRoot, url.pathname);
+    if (found.kind === 'badRequest') {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Bad Request\n');
+      return;
+    }
+    if (found.kind === 'redirect') {
+      res.writeHead(308, { Location: found.location + url.search });
+      res.end();
+      return;
+    }
+
+    let status = 200;
+    let file;
+    let size;
+    if (found.kind === 'file') {
+      file = found.file;
+      size = found.size;
+    } else {
+      status = 404;
+      file = path.join(absRoot, '404.html');
+      const s = await fileOrNull(file);
+      if (!s) {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('Not Found\n');
+        return;
+      }
+      size = s.size;
+    }
+
+    const type = contentTypeFor(file);
+    const headers = {
+      'Content-Type': type,
+      'X-Content-Type-Options': 'nosniff',
+      // Hashed build output never changes; everything else is revalidated.
+      'Cache-Control': url.pathname.startsWith('/_next/static/')
+        ? 'public, max-age=31536000, immutable'
+        : 'no-cache',
+    };
+    const gzip =
+      COMPRESSIBLE.test(type) && size > 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    if (gzip) {
+      headers['Content-Encoding'] = 'gzip';
+      headers['Vary'] = 'Accept-Encoding';
+    } else {
+      headers['Content-Length'] = String(size);
+    }
+    res.writeHead(status, headers);
+    if (method === 'HEAD') {
+      res.end();
+      return;
+    }
+
+    const stream = createReadStream(file);
+    stream.on('error', () => res.destroy());
+    if (gzip) stream.pipe(createGzip({ level: 6 })).pipe(res);
+    else stream.pipe(res);
+  });
+}
+
+async function main() {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const root = path.resolve(process.argv[2] ?? path.join(here, '..', 'out'));
+  const port = Number(process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`serveStatic: PORT must be a port number, got ${JSON.stringify(process.env.PORT)}`);
+    process.exit(1);
+  }
+  if (!(await fileOrNull(path.join(root, 'index.html')))) {
+    console.error(`serveStatic: ${root}/index.html not found. Run \`npm run build\` first.`);
+    process.exit(1);
+  }
+
+  const server = createStaticServer({ root, log: process.env.SERVE_LOG === '1' });
+  server.on('error', (err) => {
+    console.error(
+      err.code === 'EADDRINUSE'
+        ? `serveStatic: port ${port} is in use. Try PORT=${port + 1} npm start`
+        : `serveStatic: ${err.message}`,
+    );
+    process.exit(1);
+  });
+  server.listen(port, () => {
+    const address = server.address();
+    const actual = typeof address === 'object' && address ? address.port : port;
+    console.log(`Serving ${path.relative(process.cwd(), root) || '.'}/ at http://localhost:${actual}/`);
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      server.close(() => process.exit(0));
+      server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
+    });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main();
+}

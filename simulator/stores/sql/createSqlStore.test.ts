@@ -1,0 +1,229 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PGlite } from '@electric-sql/pglite';
+import { createTestStoreContext } from '../../core/storeContext';
+import { ForeignStoreAccessError, SqlError } from '../../core/errors';
+import { createSqlStore } from './createSqlStore';
+import { dataDirCachePath, getNodePgliteRuntime } from './nodePgliteRuntime';
+import type { PgliteRuntime } from './pgliteRuntime';
+import type { SqlStore } from './types';
+
+const SCHEMA = `
+  CREATE TABLE accounts (id SERIAL PRIMARY KEY, owner TEXT NOT NULL, balance INT NOT NULL CHECK (balance >= 0));
+  CREATE TABLE transfers (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    from_id INT REFERENCES accounts(id), to_id INT REFERENCES accounts(id),
+    amount INT NOT NULL, meta JSONB, at BIGINT NOT NULL);
+  CREATE TABLE tags (name TEXT, weight INT);
+`;
+
+let runtime: PgliteRuntime;
+let db: PGlite;
+let ctx: ReturnType<typeof createTestStoreContext>;
+let store: SqlStore;
+
+beforeAll(async () => {
+  runtime = await getNodePgliteRuntime();
+  db = await runtime.acquire();
+  ctx = createTestStoreContext('user.sql', 'user');
+  // onClose: the instance goes back to the pool, not to the garbage collector.
+  store = await createSqlStore(ctx, db, { schema: SCHEMA, onClose: (d) => runtime.release(d) });
+});
+
+afterAll(async () => {
+  await store.close();
+});
+
+beforeEach(async () => {
+  await store.reset();
+  ctx.reports.length = 0;
+});
+
+describe('createSqlStore', () => {
+  it('runs parameterized queries and reports affected rows', async () => {
+    const ins = await store.query(`INSERT INTO accounts (owner, balance) VALUES ($1, $2), ($3, $4)`, ['ann', 10, 'bob', 5]);
+    expect(ins.affectedRows).toBe(2);
+    const sel = await store.query<{ owner: string; balance: number }>(
+      `SELECT owner, balance FROM accounts WHERE balance > $1 ORDER BY owner`,
+      [4],
+    );
+    expect(sel.rows).toEqual([
+      { owner: 'ann', balance: 10 },
+      { owner: 'bob', balance: 5 },
+    ]);
+    expect(sel.fields.map((f) => f.name)).toEqual(['owner', 'balance']);
+    expect(ctx.reports.map((r) => [r.op, r.ok, r.count])).toEqual([
+      ['query', true, 2],
+      ['query', true, 2],
+    ]);
+  });
+
+  it('turns a syntax error into a SqlError with message, SQL and position, then keeps working', async () => {
+    const bad = 'SELECT * FROM accounts WHERE';
+    const err = await store.query(bad).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SqlError);
+    const sqlErr = err as SqlError;
+    expect(sqlErr.message).toMatch(/syntax error at end of input/);
+    expect(sqlErr.sql).toBe(bad);
+    expect(sqlErr.position).toBe(bad.length + 1);
+    expect(sqlErr.sqlState).toBe('42601');
+    expect(ctx.reports.at(-1)).toMatchObject({ op: 'query', ok: false, error: { code: 'SQL' } });
+
+    const ok = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM accounts');
+    expect(ok.rows[0]!.n).toBe(0);
+  });
+
+  it('reports constraint violations with SQLSTATE and constraint name', async () => {
+    const err = (await store
+      .query(`INSERT INTO accounts (owner, balance) VALUES ('x', -1)`)
+      .catch((e: unknown) => e)) as SqlError;
+    expect(err).toBeInstanceOf(SqlError);
+    expect(err.sqlState).toBe('23514');
+    expect(err.details.constraint).toBe('accounts_balance_check');
+  });
+
+  it('exec runs several statements and returns one result per statement', async () => {
+    const res = await store.exec(`INSERT INTO tags VALUES ('a', 1); INSERT INTO tags VALUES ('b', 2); SELECT * FROM tags ORDER BY name`);
+    expect(res).toHaveLength(3);
+    expect(res[2]!.rows).toEqual([
+      { name: 'a', weight: 1 },
+      { name: 'b', weight: 2 },
+    ]);
+  });
+
+  it('commits a transaction and rolls back every statement when one fails', async () => {
+    const n = await store.transaction(async (tx) => {
+      await tx.query(`INSERT INTO accounts (owner, balance) VALUES ('ann', 10)`);
+      await tx.query(`INSERT INTO accounts (owner, balance) VALUES ('bob', 20)`);
+      const r = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM accounts');
+      return r.rows[0]!.n;
+    });
+    expect(n).toBe(2);
+
+    const err = await store
+      .transaction(async (tx) => {
+        await tx.query(`INSERT INTO accounts (owner, balance) VALUES ('carl', 1)`);
+        await tx.query(`UPDATE accounts SET balance = balance - 15 WHERE owner = 'ann'`); // violates CHECK
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SqlError);
+    expect((err as SqlError).sqlState).toBe('23514');
+    const rows = await store.query<{ owner: string; balance: number }>('SELECT owner, balance FROM accounts ORDER BY id');
+    expect(rows.rows).toEqual([
+      { owner: 'ann', balance: 10 },
+      { owner: 'bob', balance: 20 },
+    ]);
+    expect(ctx.reports.filter((r) => r.op === 'transaction').map((r) => r.ok)).toEqual([true, false]);
+  });
+
+  it('rolls back when the handler throws its own error, and rethrows that error', async () => {
+    const boom = new Error('business rule');
+    const err = await store
+      .transaction(async (tx) => {
+        await tx.query(`INSERT INTO tags VALUES ('t', 1)`);
+        throw boom;
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBe(boom);
+    expect((await store.query('SELECT * FROM tags')).rows).toEqual([]);
+  });
+
+  it('rejects nested transactions and store calls inside a transaction clearly', async () => {
+    const nested = await store
+      .transaction(async () => store.transaction(async () => 1))
+      .catch((e: unknown) => e);
+    expect(nested).toBeInstanceOf(SqlError);
+    expect((nested as SqlError).message).toMatch(/transaction is open/);
+    const inner = await store.transaction(async () => store.query('SELECT 1')).catch((e: unknown) => e);
+    expect((inner as SqlError).message).toMatch(/use the tx executor/);
+    // And the store is fine afterwards.
+    expect((await store.query<{ x: number }>('SELECT 1 AS x')).rows[0]!.x).toBe(1);
+  });
+
+  it('refuses a tx executor used after its transaction ended', async () => {
+    let leaked: { query: (s: string) => Promise<unknown> } | undefined;
+    await store.transaction(async (tx) => {
+      leaked = tx;
+    });
+    await expect(leaked!.query('SELECT 1')).rejects.toThrow(/already finished/);
+  });
+
+  it('lists user tables sorted', async () => {
+    expect(await store.tables()).toEqual(['accounts', 'tags', 'transfers']);
+  });
+
+  it('exports rows ordered by primary key and imports them back exactly, sequences included', async () => {
+    await store.exec(`
+      INSERT INTO accounts (id, owner, balance) VALUES (103, 'c', 3), (101, 'a', 1), (102, 'b', 2);
+      INSERT INTO tags VALUES ('z', 2), ('a', 9), ('m', 1);`);
+    await store.query(`INSERT INTO transfers (from_id, to_id, amount, meta, at) VALUES (101, 103, 5, $1, $2)`, [
+      { reason: 'rent', tags: ['x'] },
+      1234,
+    ]);
+    // Advance the SERIAL so the import must restore it, not derive it.
+    await store.query(`SELECT nextval('accounts_id_seq')`);
+    const state = (await store.exportState()) as {
+      tables: Record<string, Array<Record<string, unknown>>>;
+      sequences: Record<string, number | null>;
+    };
+    expect(state.tables.accounts!.map((r) => r.id)).toEqual([101, 102, 103]);
+    expect(state.tables.tags!.map((r) => r.name)).toEqual(['a', 'm', 'z']);
+    expect(state.tables.transfers![0]).toEqual({ id: 1, from_id: 101, to_id: 103, amount: 5, meta: { reason: 'rent', tags: ['x'] }, at: 1234 });
+    expect(state.sequences).toEqual({ accounts_id_seq: 1, transfers_id_seq: 1 });
+
+    await store.reset();
+    expect((await store.query('SELECT * FROM accounts')).rows).toEqual([]);
+    await store.importState(state as never);
+    expect(await store.exportState()).toEqual(state);
+    const next = await store.query<{ id: number }>(`INSERT INTO accounts (owner, balance) VALUES ('d', 0) RETURNING id`);
+    expect(next.rows[0]!.id).toBe(2); // sequence restored to 1, not to max(id) = 103: exact state
+  });
+
+  it('importState of an unknown table fails and leaves the store as it was', async () => {
+    await store.query(`INSERT INTO tags VALUES ('keep', 1)`);
+    await expect(store.importState({ tables: { nope: [{ a: 1 }] }, sequences: {} })).rejects.toBeInstanceOf(SqlError);
+    expect((await store.query('SELECT name FROM tags')).rows).toEqual([{ name: 'keep' }]);
+  });
+
+  it('reset drops everything and re-runs the schema', async () => {
+    await store.exec(`INSERT INTO tags VALUES ('a', 1); CREATE TABLE scratch (x INT); CREATE SCHEMA other; CREATE TABLE other.t (x INT);`);
+    await store.reset();
+    expect(await store.tables()).toEqual(['accounts', 'tags', 'transfers']);
+    const schemas = await store.query(`SELECT nspname FROM pg_namespace WHERE nspname = 'other'`);
+    expect(schemas.rows).toEqual([]);
+    const id = await store.query<{ id: number }>(`INSERT INTO accounts (owner, balance) VALUES ('a', 1) RETURNING id`);
+    expect(id.rows[0]!.id).toBe(1);
+  });
+
+  it('checks access before touching the database', async () => {
+    const denied = createTestStoreContext('user.sql', 'user');
+    denied.checkAccess = () => {
+      throw new ForeignStoreAccessError('order', 'user', 'user.sql');
+    };
+    const other = await createSqlStore(denied, db, { schema: '', onClose: async () => {} });
+    await expect(other.query('SELECT 1')).rejects.toBeInstanceOf(ForeignStoreAccessError);
+    expect(denied.reports).toEqual([]);
+  });
+});
+
+describe('PGlite runtime pool', () => {
+  it('reuses a released instance, empty, instead of starting a new one', async () => {
+    const a = await runtime.acquire();
+    await a.exec(`CREATE TABLE leftover (x INT); INSERT INTO leftover VALUES (1); BEGIN;`);
+    await runtime.release(a);
+    const before = runtime.stats();
+    const b = await runtime.acquire();
+    expect(b).toBe(a);
+    expect(runtime.stats().reused).toBe(before.reused + 1);
+    expect(runtime.stats().started).toBe(before.started);
+    const t = await b.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
+    expect(t.rows).toEqual([]);
+    await runtime.release(b);
+  });
+
+  it('has the pre-initialized data dir cached on disk for later processes', () => {
+    const file = dataDirCachePath();
+    expect(fs.existsSync(file)).toBe(true);
+    expect(fs.statSync(file).size).toBeGreaterThan(1_000_000);
+  });
+});
