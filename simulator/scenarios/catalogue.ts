@@ -2,6 +2,8 @@ import type { Scenario } from '../core/simulation';
 import type { FaultPlan } from '../core/types';
 import { ecommerceScenario, STORY_ORDERS } from './ecommerce';
 import { hotelBookingScenario, TRIP_STORIES } from './hotelBooking';
+import { twoPhaseCommitScenario } from './twoPhaseCommit';
+import { capPartitionPlan, capScenario } from './capReplicas';
 
 /** A scenario the sandbox offers, with the fault plan it starts with. */
 export interface CatalogueEntry {
@@ -59,6 +61,37 @@ export const SCENARIO_CATALOGUE: CatalogueEntry[] = [
     description: 'The card is declined: car, hotel and booking are cancelled, in that order.',
     chapter: 3,
     build: () => ({ scenario: hotelBookingScenario([TRIP_STORIES.paymentDeclined]) }),
+  },
+  {
+    id: '2pc',
+    title: 'Two-phase commit — happy path',
+    description: 'A money transfer across accounts, payments and audit: PREPARE, every vote YES, COMMIT.',
+    chapter: 2,
+    build: () => ({ scenario: twoPhaseCommitScenario() }),
+  },
+  {
+    id: '2pc-coordinator-crash',
+    title: 'Two-phase commit — coordinator dies after PREPARE',
+    description: 'The participants voted YES and now wait, holding their locks, until the coordinator comes back.',
+    chapter: 2,
+    build: () => {
+      const s = twoPhaseCommitScenario({ crashCoordinatorAfterPrepare: true });
+      return { scenario: s, ...(s.faultPlan ? { faultPlan: s.faultPlan } : {}) };
+    },
+  },
+  {
+    id: 'cap-cp',
+    title: 'CAP — replicated stock, CP',
+    description: 'Three inventory replicas with a majority quorum: the cut-off replica refuses writes until the partition heals.',
+    chapter: 2,
+    build: () => ({ scenario: capScenario({ mode: 'CP' }), faultPlan: capPartitionPlan }),
+  },
+  {
+    id: 'cap-ap',
+    title: 'CAP — replicated stock, AP',
+    description: 'The same replicas accepting writes on both sides of a partition, then reconciling — and finding they oversold.',
+    chapter: 2,
+    build: () => ({ scenario: capScenario({ mode: 'AP' }), faultPlan: capPartitionPlan }),
   },
 ];
 

@@ -69,6 +69,35 @@ describe('CAP replicas, CP mode', () => {
     expect(Math.min(...stocksSeen(sim.trace()))).toBeGreaterThanOrEqual(0);
   });
 
+  it('a majority decision sees every earlier committed write, even when no single replica knows them all', async () => {
+    // One-way cuts: replica-3 never hears of A (replica-1 → replica-3 is cut from the start), and
+    // replica-1 never hears of B (replica-2 → replica-1 is cut once A's vote is back). C at replica-3
+    // knows only B, so its own view says 1 unit is left; it is refused only because it merges the
+    // log of the peer that voted for it (read repair), which holds A.
+    const plan: FaultPlan = {
+      faults: [
+        { at: 0, action: { kind: 'partition', links: [['replica-1', 'replica-3']], oneWay: true } },
+        { at: 60, action: { kind: 'partition', links: [['replica-2', 'replica-1']], oneWay: true } },
+        { at: 1000, action: { kind: 'heal' } },
+      ],
+    };
+    const writes: CapWrite[] = [
+      { at: 0, replica: 'replica-1', quantity: 1, opId: 'A' },
+      { at: 100, replica: 'replica-2', quantity: 1, opId: 'B' },
+      { at: 200, replica: 'replica-3', quantity: 1, opId: 'C' },
+    ];
+    const sim = await start({ mode: 'CP', stock: 2, writes }, plan);
+    await sim.runUntil(190);
+    const before = await capStatus(sim);
+    expect(before.replicas.map((r) => r.appliedOps.map((o) => o.opId).sort())).toEqual([['A'], ['A', 'B'], ['B']]);
+    await sim.runToQuiescence({ maxTime: 60_000 });
+    expect(await outcomes(sim)).toEqual({ A: 'ACCEPTED', B: 'ACCEPTED', C: 'REFUSED:OUT_OF_STOCK' });
+    const st = await capStatus(sim);
+    expect(st.converged).toBe(true);
+    expect(st.replicas.map((r) => r.stock['sku-1'])).toEqual([0, 0, 0]);
+    expect(Math.min(...stocksSeen(sim.trace()))).toBeGreaterThanOrEqual(0);
+  });
+
   it('replica-3 catches up after the heal (before the heal it had missed the majority writes)', async () => {
     const sim = await start({ mode: 'CP' });
     await sim.runUntil(CAP_PARTITION.to - 10);

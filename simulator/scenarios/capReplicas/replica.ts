@@ -269,7 +269,7 @@ export function replicaService(name: string, peers: readonly string[]): ServiceD
         const kv = ctx.stores.kv;
         const state = await kv.hgetall(REPLICA_KEYS.write(w.opId));
         if (state.outcome !== 'PENDING') return; // decided on the other peer's answer
-        const value = p.reply.ok ? (p.reply.value as { vote: string; reason?: string; ops?: ReplicaOp[] }) : null;
+        const value = p.reply.ok ? (p.reply.value as unknown as { vote: string; reason?: string; ops?: ReplicaOp[] }) : null;
         if (value?.vote === 'YES') {
           // Read repair: ops the peer has and we lack were committed; apply them before judging the stock.
           for (const op of value.ops ?? []) await applyOp(ctx, op);

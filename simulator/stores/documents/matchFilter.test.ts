@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimError } from '../../core/errors';
-import { compileFilter, filterToString, matchFilter, type Filter } from './matchFilter';
+import { compileFilter, filterToString, matchFilter } from './matchFilter';
 import { filterCases as cases, sampleProducts } from './fixtures';
 
 describe('matchFilter: MongoDB query semantics over the sample catalog', () => {

@@ -226,6 +226,9 @@ describe('expiry on the virtual clock', () => {
     expect(await kv.expire('k', 30, 'LT')).toBe(0);
     expect(await kv.expire('k', 15, 'LT')).toBe(1);
     expect(await kv.ttl('k')).toBe(15);
+    // An equal time is neither greater nor less.
+    expect(await kv.expire('k', 15, 'GT')).toBe(0);
+    expect(await kv.expire('k', 15, 'LT')).toBe(0);
     await kv.set('p', 'v');
     expect(await kv.expire('p', 15, 'LT')).toBe(1);
   });

@@ -24,7 +24,6 @@ import { MalformedEventError, SimError, ValidationError, toSimError } from '../.
 import type { Json, JsonObject } from '../../core/json';
 import type { StoreContext, StoreOpReport } from '../../core/storeContext';
 import type {
-  CatalogEvent,
   NumberRange,
   SearchFieldType,
   SearchHit,
