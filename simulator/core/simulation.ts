@@ -129,7 +129,9 @@ export interface EngineState {
   deliveries: Record<string, BrokerDelivery>;
   clientReplies: Array<{ time: VirtualTime; requestType: string; correlationId: string; reply: ReplyPayload }>;
   traceSeq: number;
+  /** Rolling hash over trace events with seq < hashedSeq. */
   traceHash: string;
+  hashedSeq: number;
 }
 
 /** A whole simulation frozen at one instant: restore it to step back in time. */
@@ -210,6 +212,7 @@ export class Simulation {
       clientReplies: [],
       traceSeq: 0,
       traceHash: '0',
+      hashedSeq: 0,
     };
   }
 
@@ -321,6 +324,7 @@ export class Simulation {
 
   /** A hash over every trace event ever emitted: equal runs give equal hashes. */
   traceHash(): string {
+    this.foldHash(this.traceEvents.length);
     return this.state.traceHash;
   }
 
@@ -365,6 +369,7 @@ export class Simulation {
   /** Freezes the whole simulation: engine state and every store's content. */
   snapshot(): Promise<SimulationSnapshot> {
     return this.exclusive(async () => {
+      this.foldHash(this.traceEvents.length);
       const stores: Record<string, Json> = {};
       for (const [name, store] of this.allStores) stores[name] = await store.exportState();
       return { engine: this.engineState(), stores, traceLength: this.state.traceSeq };
@@ -773,15 +778,28 @@ export class Simulation {
 
   private emitTrace(event: TraceEventInput): void {
     const full = { seq: this.state.traceSeq++, time: this.state.now, ...event } as TraceEvent;
-    // Events are built with a fixed key order, so plain JSON is stable and much cheaper than sorting keys.
-    this.state.traceHash = hashString(this.state.traceHash + JSON.stringify(full));
     this.traceEvents.push(full);
-    if (this.traceEvents.length > this.options.traceLimit) {
+    // Trim in chunks of a quarter: trimming one event at a time would copy the array per event.
+    if (this.traceEvents.length > this.options.traceLimit * 1.25) {
       const cut = this.traceEvents.length - this.options.traceLimit;
+      this.foldHash(cut);
       this.traceEvents = this.traceEvents.slice(cut);
       this.traceDropped += cut;
     }
     if (this.listeners.size > 0) this.batch.push(full);
+  }
+
+  /**
+   * Folds the retained events before index `upTo` into the rolling hash, if not yet folded.
+   * Hashing is lazy (done when the hash is asked for, a snapshot taken, or events trimmed):
+   * the same work in the end, but none in runs that never ask. Events are built with a fixed
+   * key order, so plain JSON is stable and much cheaper than sorting keys.
+   */
+  private foldHash(upTo: number): void {
+    let hash = this.state.traceHash;
+    for (let i = this.state.hashedSeq - this.traceDropped; i < upTo; i++) hash = hashString(hash + JSON.stringify(this.traceEvents[i]));
+    this.state.traceHash = hash;
+    this.state.hashedSeq = Math.max(this.state.hashedSeq, upTo + this.traceDropped);
   }
 
   private flush(): void {

@@ -6,6 +6,7 @@ import { createMemoryStoreProvider } from '../stores/memoryProvider';
 import { createRealStoreProvider } from '../stores/realProvider';
 import { getNodePgliteRuntime } from '../stores/sql/nodePgliteRuntime';
 import type { PgliteRuntime } from '../stores/sql/pgliteRuntime';
+import type { SqlStore } from '../stores/sql/types';
 import { ecommerceScenario, STORY_ORDERS } from '../scenarios/ecommerce';
 import { randomOrders } from './fuzzOrderSaga';
 
@@ -49,9 +50,9 @@ describe('determinism', () => {
     const snap = await sim.snapshot();
     await sim.runToQuiescence({ maxTime: 60_000 });
     const ending = sim.traceHash();
-    const payments = await sim.inspect((s) => (s.payment!.db as { query: (q: string) => Promise<{ rows: unknown[] }> }).query('SELECT * FROM payments ORDER BY id'));
+    const payments = await sim.inspect((s) => (s.payment!.db as SqlStore).query('SELECT * FROM payments ORDER BY id'));
     await sim.restore(snap);
-    const paymentsAtSnapshot = await sim.inspect((s) => (s.payment!.db as { query: (q: string) => Promise<{ rows: unknown[] }> }).query('SELECT * FROM payments ORDER BY id'));
+    const paymentsAtSnapshot = await sim.inspect((s) => (s.payment!.db as SqlStore).query('SELECT * FROM payments ORDER BY id'));
     expect(paymentsAtSnapshot.rows.length).toBeLessThan(payments.rows.length);
     await sim.runToQuiescence({ maxTime: 60_000 });
     expect(sim.traceHash()).toBe(ending);

@@ -28,12 +28,12 @@ export function inventoryAudit(store: SqlStore | MemoryTables) {
   if (isMemoryTables(store)) {
     return {
       async record(e: AuditEntry) {
-        const n = store.all('inventory_audit').length;
+        const n = store.count('inventory_audit');
         store.put('inventory_audit', String(n).padStart(9, '0'), e as unknown as JsonObject);
+        store.put('audit_last', `${e.orderId}/${e.action}`, { lines: e.lines as unknown as JsonObject[] });
       },
       async linesOf(orderId: string, action: AuditAction) {
-        const e = (store.all('inventory_audit') as unknown as AuditEntry[]).filter((x) => x.orderId === orderId && x.action === action).pop();
-        return e?.lines ?? [];
+        return ((store.get('audit_last', `${orderId}/${action}`)?.lines as unknown as AuditEntry['lines']) ?? []);
       },
       async all() {
         return store.all('inventory_audit') as unknown as AuditEntry[];

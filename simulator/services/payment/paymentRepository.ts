@@ -39,14 +39,21 @@ export interface PaymentRepository {
 
 export function paymentRepository(store: SqlStore | MemoryTables): PaymentRepository {
   if (isMemoryTables(store)) {
-    const rows = () => store.all('payments') as unknown as PaymentRecord[];
+    // Lookups by key and by order go through small index tables, as a KV-backed ledger would.
+    const get = (id: string) => store.get('payments', id) as unknown as PaymentRecord;
     return {
-      byKey: async (k) => rows().find((r) => r.idempotencyKey === k),
-      ofOrder: async (o) => rows().filter((r) => r.orderId === o),
-      insert: async (p) => {
-        store.insertNew('payments', p.id, p as unknown as JsonObject);
+      byKey: async (k) => {
+        const id = store.get('payments_by_key', k)?.id;
+        return typeof id === 'string' ? get(id) : undefined;
       },
-      all: async () => rows(),
+      ofOrder: async (o) => ((store.get('payments_by_order', o)?.ids as string[] | undefined) ?? []).map(get),
+      insert: async (p) => {
+        if (!store.insertNew('payments', p.id, p as unknown as JsonObject)) return;
+        store.put('payments_by_key', p.idempotencyKey, { id: p.id });
+        const ids = (store.get('payments_by_order', p.orderId)?.ids as string[] | undefined) ?? [];
+        store.put('payments_by_order', p.orderId, { ids: [...ids, p.id] });
+      },
+      all: async () => (store.all('payments') as unknown as PaymentRecord[]).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     };
   }
   const sql = store as SqlStore;

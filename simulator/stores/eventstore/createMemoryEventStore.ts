@@ -6,13 +6,15 @@ import { UpcasterRegistry, validateNewEvents } from './upcasting';
 
 interface State {
   events: StoredEvent[];
+  /** Global positions (1-based) of each stream's events, in order: reads touch only their stream. */
+  streams: Record<string, number[]>;
   versions: Record<string, number>;
   snapshots: Record<string, { aggregateType: string; state: JsonObject; version: number }>;
   models: Record<string, Record<string, JsonObject>>;
   checkpoints: Record<string, number>;
 }
 
-const empty = (): State => ({ events: [], versions: {}, snapshots: {}, models: {}, checkpoints: {} });
+const empty = (): State => ({ events: [], streams: {}, versions: {}, snapshots: {}, models: {}, checkpoints: {} });
 
 /**
  * The event store contract in memory: the same semantics as the PGlite one
@@ -80,15 +82,28 @@ export function createMemoryEventStore(ctx: StoreContext): EventStore {
             causationId: meta.causationId ?? null,
           };
           s.events.push(stored);
+          (s.streams[streamId] ??= []).push(stored.globalPosition);
           positions.push(stored.globalPosition);
         });
         s.versions[streamId] = expectedVersion + events.length;
         return { version: s.versions[streamId]!, positions };
       }, (r) => r.positions.length),
     readStream: (streamId, fromVersion = 0) =>
-      op('readStream', `read ${streamId} from ${fromVersion}`, () => s.events.filter((e) => e.streamId === streamId && e.version > fromVersion).map((e) => registry.upcast(e)), (r) => r.length),
+      op('readStream', `read ${streamId} from ${fromVersion}`, () => (s.streams[streamId] ?? []).slice(fromVersion).map((p) => registry.upcast(s.events[p - 1]!)), (r) => r.length),
     readAll: (from = 0, limit = Number.POSITIVE_INFINITY) =>
       op('readAll', `read all from ${from}`, () => s.events.slice(from, from + limit).map((e) => registry.upcast(e)), (r) => r.length),
+    readStreamRaw: async (streamId, fromVersion = 0) => {
+      ctx.checkAccess();
+      return (s.streams[streamId] ?? []).slice(fromVersion).map((p) => s.events[p - 1]!);
+    },
+    upcast: (e) => registry.upcast(e),
+    schemaVersion: (t) => registry.currentVersion(t),
+    async projectionStatus(name) {
+      const def = projections.get(name);
+      const position = s.checkpoints[name] ?? 0;
+      const lag = s.events.slice(position).filter((e) => !def?.handles || def.handles.includes(e.type)).length;
+      return { position, head: s.events.length, lag };
+    },
     readAllRaw: async (from = 0, limit = Number.POSITIVE_INFINITY) => {
       ctx.checkAccess();
       return s.events.slice(from, from + limit);

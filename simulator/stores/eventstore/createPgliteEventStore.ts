@@ -29,6 +29,7 @@ import type {
   NewEvent,
   ProjectionDefinition,
   ProjectionDraft,
+  ProjectionStatus,
   StoredEvent,
   Upcaster,
 } from './types';
@@ -77,14 +78,6 @@ export interface CatchUpResult {
   position: number;
 }
 
-export interface ProjectionStatus {
-  /** Global position applied up to (the checkpoint). */
-  position: number;
-  /** Last global position of the log. */
-  head: number;
-  /** Events after the checkpoint of the types the projection handles. */
-  lag: number;
-}
 
 /** The PGlite event store: the EventStore contract plus the inspection and subscription API. */
 export interface PgliteEventStore extends EventStore {
@@ -304,6 +297,21 @@ export async function createPgliteEventStore(
      WHERE $7::int = 0 OR EXISTS (SELECT 1 FROM event_store WHERE aggregate_id = $1::text AND event_version = $7::int)
     RETURNING global_position, event_version, event_id`;
 
+  // The plain form, used when this store already knows the stream is at expectedVersion:
+  // nothing can be ahead, so no guard subquery is needed (UNIQUE still refuses stale writers).
+  const APPEND_ONE_KNOWN_SQL = `
+    INSERT INTO event_store (event_id, aggregate_id, aggregate_type, event_type, event_data,
+                             event_schema_version, event_version, created_at, correlation_id, causation_id)
+    VALUES ($3::uuid, $1::text, $2::text, $8::text, $9::jsonb, $10::int, $7::int + 1, $4::bigint, $5::text, $6::text)
+    RETURNING global_position, event_version, event_id`;
+
+  /**
+   * Stream versions this store has seen (it owns its instance, so nobody appends behind its
+   * back; if someone did, the cache is only ever behind, and UNIQUE still catches it).
+   * Only used to skip the "ahead of the stream" guard; cleared on reset/import.
+   */
+  const knownVersions = new Map<string, number>();
+
   async function appendInternal(
     streamId: string,
     aggregateType: string,
@@ -322,22 +330,26 @@ export async function createPgliteEventStore(
     let inserted: [number, number, string][];
     const common = [streamId, aggregateType, null, ctx.clock.now(), meta.correlationId ?? null, meta.causationId ?? null, expectedVersion];
     try {
+      const known = knownVersions.get(streamId);
+      if (known !== undefined && known < expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, known);
       if (rows.length === 1) {
         const r = rows[0]!;
         common[2] = r.id;
-        inserted = (
-          await db.query<[number, number, string]>(APPEND_ONE_SQL, [...common, r.t, JSON.stringify(r.d), r.s], { rowMode: 'array' })
-        ).rows;
+        const sql = known === expectedVersion ? APPEND_ONE_KNOWN_SQL : APPEND_ONE_SQL;
+        inserted = (await db.query<[number, number, string]>(sql, [...common, r.t, JSON.stringify(r.d), r.s], { rowMode: 'array' })).rows;
       } else {
         common[2] = JSON.stringify(rows);
         inserted = (await db.query<[number, number, string]>(APPEND_SQL, common, { rowMode: 'array' })).rows;
       }
     } catch (e) {
+      if (e instanceof ConcurrencyError) throw e;
       const err = toSqlError(e, APPEND_SQL);
       // Same stream + version also means the same deterministic event_id, so whichever of
       // the two unique indexes PostgreSQL checks first, it is the same conflict.
       if (err.details.sqlState === '23505' && STREAM_VERSION_CONSTRAINTS.includes(err.details.constraint as string)) {
-        throw new ConcurrencyError(streamId, expectedVersion, await streamVersionOf(streamId));
+        const actual = await streamVersionOf(streamId);
+        knownVersions.set(streamId, actual);
+        throw new ConcurrencyError(streamId, expectedVersion, actual);
       }
       throw err;
     }
@@ -347,6 +359,7 @@ export async function createPgliteEventStore(
     }
     inserted.sort((a, b) => a[1] - b[1]);
     const version = expectedVersion + events.length;
+    knownVersions.set(streamId, version);
     const policy = snapshotPolicies.get(aggregateType);
     if (policy && Math.floor(version / policy.every) > Math.floor(expectedVersion / policy.every)) {
       // A snapshot is a cache of the fold: written after the append, not inside it, so a
@@ -372,7 +385,7 @@ export async function createPgliteEventStore(
   async function readAllRawInternal(
     from: number,
     limit: number,
-    handles?: string[],
+    handles?: readonly string[],
     exec: Pick<PGlite, 'query'> = db,
   ): Promise<StoredEvent[]> {
     const lim = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : null;
@@ -568,6 +581,7 @@ export async function createPgliteEventStore(
   }
 
   async function resetInternal(): Promise<void> {
+    knownVersions.clear();
     await resetDatabase(db);
     await db.exec(EVENT_STORE_SCHEMA);
     for (const p of projections.values()) {
@@ -752,6 +766,7 @@ export async function createPgliteEventStore(
     importState: (state) =>
       op('importState', 'import event store', async () => {
         await ensureTables();
+        knownVersions.clear();
         try {
           await db.transaction((tx) => importPublicSchema(tx, state as unknown as SqlStoreState));
         } finally {

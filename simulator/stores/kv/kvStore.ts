@@ -224,6 +224,7 @@ class Connection implements KvClient {
         for (const [key, stamp] of this.watched) {
           if (this.engine.ks.currentStamp(key) !== stamp) conflict = true;
         }
+        this.releaseWatches();
         if (conflict) {
           outcome = ' → (nil): a watched key changed';
           return null;

@@ -449,7 +449,8 @@ describe('KV store against a reference model (seeded)', () => {
 describe('decrByIfAtLeast is equivalent to a WATCH/MULTI loop', () => {
   /** The loop the convenience replaces, written as a learner would. */
   async function loop(c: KvClient, key: string, n: number): Promise<number | null> {
-    for (;;) {
+    // Bounded, so a WATCH that never clears fails the test instead of spinning forever.
+    for (let attempt = 0; attempt < 100; attempt++) {
       await c.watch(key);
       const raw = await c.get(key);
       if (Number(raw ?? 0) < n) {
@@ -461,6 +462,7 @@ describe('decrByIfAtLeast is equivalent to a WATCH/MULTI loop', () => {
       if (r[0] instanceof SimError) throw r[0];
       return r[0];
     }
+    throw new Error(`the WATCH/MULTI loop on ${key} never committed`);
   }
 
   it.each([7, 8, 9, 10, 11])('seed %i gives the same replies and states', async (seed) => {

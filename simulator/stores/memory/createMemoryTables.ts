@@ -17,6 +17,8 @@ export interface MemoryTables extends StoreBase {
   delete(table: string, key: string): boolean;
   /** Rows ordered by key. */
   all(table: string): JsonObject[];
+  /** Number of rows (no sort, no copy). */
+  count(table: string): number;
 }
 
 export function createMemoryTables(ctx: StoreContext): MemoryTables {
@@ -48,6 +50,7 @@ export function createMemoryTables(ctx: StoreContext): MemoryTables {
       }),
     delete: (t, key) => op('delete', `${t}[${key}]`, () => table(t).delete(key)),
     all: (t) => op('scan', `${t}.*`, () => [...table(t).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v), (r) => r.length),
+    count: (t) => table(t).size,
     async exportState() {
       const out: Record<string, Record<string, JsonObject>> = {};
       for (const [name, t] of [...tables.entries()].sort()) out[name] = Object.fromEntries([...t.entries()].sort());

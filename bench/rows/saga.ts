@@ -1,0 +1,118 @@
+/**
+ * Order sagas through the whole engine.
+ *
+ * - `saga-real-stores`: orchestrated order sagas with random faults on the real engines
+ *   (PGlite for SQL and event stores, Dexie on fake-indexeddb, the KV, the search index).
+ *   Value: store operations per second during the run (from the trace); baseline: raw PGlite
+ *   single-row INSERTs per second on the same runtime, measured side by side. Goal ≥ 0.5
+ *   (the engine adds at most as much as the database work). Sagas/s is given in the note.
+ * - `saga-memory`: the same sagas with in-memory stores. Value: sagas per second; the baseline
+ *   is the goal itself (5,000/s), so the ratio reads as "fraction of the goal reached".
+ * - `saga-virtual-time`: virtual seconds simulated per wall second in that run; baseline 1,000.
+ */
+import 'fake-indexeddb/auto';
+import { createRng } from '../../simulator/core/rng';
+import { randomFaultPlan } from '../../simulator/core/faultPlan';
+import { createSimulation, type StoreProvider } from '../../simulator/core/simulation';
+import { ecommerceScenario } from '../../simulator/scenarios/ecommerce';
+import { createMemoryStoreProvider } from '../../simulator/stores/memoryProvider';
+import { createRealStoreProvider } from '../../simulator/stores/realProvider';
+import { getNodePgliteRuntime } from '../../simulator/stores/sql/nodePgliteRuntime';
+import { randomOrders } from '../../simulator/test/fuzzOrderSaga';
+import { median, sideBySide, type Row } from '../harness';
+
+export const names = ['saga-real-stores', 'saga-memory', 'saga-virtual-time'];
+
+interface SagaRun {
+  wallMs: number;
+  sagas: number;
+  storeOps: number;
+  virtualMs: number;
+}
+
+/** Runs `orders` orchestrated sagas spread over virtual time, with a random fault plan. */
+async function runSagas(seed: number, orders: number, stores: StoreProvider, faults: boolean): Promise<SagaRun> {
+  // Orders arrive over time (about one per virtual ms), as customers would, not all at once.
+  const requests = randomOrders(seed, orders).map((o, i) => ({ ...o, at: 100 + i }));
+  const scenario = ecommerceScenario({ style: 'orchestration', orders: requests, catalog: undefined });
+  const faultPlan = faults
+    ? randomFaultPlan(createRng(`bench-${seed}`), { services: scenario.services.map((s) => s.name), horizonMs: 100 + orders, maxFaults: 3 })
+    : undefined;
+  const sim = await createSimulation({ seed, scenario, faultPlan, stores, traceLimit: 50_000 });
+  // Seed data (users, products) is not part of the measured saga work.
+  await sim.runUntil(99);
+  let storeOps = 0;
+  let sagas = 0;
+  sim.subscribe((batch) => {
+    for (const e of batch) {
+      if (e.type === 'store.op') storeOps++;
+      else if (e.type === 'saga.completed' || e.type === 'saga.compensated' || e.type === 'saga.stuck') sagas++;
+    }
+  });
+  const startVirtual = sim.now;
+  const t0 = performance.now();
+  await sim.runToQuiescence({ maxTime: 10_000_000 });
+  const wallMs = performance.now() - t0;
+  const virtualMs = sim.now - startVirtual;
+  await sim.dispose();
+  return { wallMs, sagas, storeOps, virtualMs };
+}
+
+export async function run(filter: (name: string) => boolean): Promise<Row[]> {
+  const rows: Row[] = [];
+  if (filter('saga-real-stores')) {
+    const pglite = await getNodePgliteRuntime({ maxIdle: 8 });
+    const provider = createRealStoreProvider({ pglite });
+    const db = await pglite.acquire();
+    await db.exec('CREATE TABLE bench_raw (id INTEGER PRIMARY KEY, payload JSONB NOT NULL)');
+    let nextId = 0;
+    const runs: SagaRun[] = [];
+    let rawOps = 0;
+    let rawMs = 0;
+    const r = await sideBySide({
+      rounds: 3,
+      warmup: 1,
+      engine: async (round) => {
+        const result = await runSagas(100 + round, 40, provider, true);
+        if (round >= 1) runs.push(result);
+      },
+      baseline: async (round) => {
+        const n = 400;
+        const t0 = performance.now();
+        for (let i = 0; i < n; i++) await db.query('INSERT INTO bench_raw (id, payload) VALUES ($1, $2)', [nextId++, JSON.stringify({ i, round })]);
+        if (round >= 1) {
+          rawOps += n;
+          rawMs += performance.now() - t0;
+        }
+      },
+    });
+    await pglite.release(db);
+    const opsPerSec = median(runs.map((x) => (x.storeOps / x.wallMs) * 1000));
+    const sagasPerSec = median(runs.map((x) => (x.sagas / x.wallMs) * 1000));
+    const rawPerSec = (rawOps / rawMs) * 1000;
+    void r;
+    rows.push({
+      name: 'saga-real-stores',
+      value: opsPerSec,
+      baseline: rawPerSec,
+      unit: 'store ops/s',
+      ratio: opsPerSec / rawPerSec,
+      goal: 0.5,
+      note: `40 orchestrated order sagas with random faults per run, ${sagasPerSec.toFixed(0)} sagas/s; baseline raw PGlite single-row INSERT`,
+    });
+  }
+  if (filter('saga-memory') || filter('saga-virtual-time')) {
+    const runs: SagaRun[] = [];
+    for (let i = 0; i < 4; i++) {
+      const result = await runSagas(200 + i, 3000, createMemoryStoreProvider(), true);
+      if (i >= 1) runs.push(result); // the first run warms the JIT
+    }
+    const sagasPerSec = median(runs.map((x) => (x.sagas / x.wallMs) * 1000));
+    const virtualPerWall = median(runs.map((x) => x.virtualMs / x.wallMs));
+    if (filter('saga-memory'))
+      rows.push({ name: 'saga-memory', value: sagasPerSec, baseline: 5000, unit: 'sagas/s', ratio: sagasPerSec / 5000, goal: 1, note: '3,000 orchestrated sagas with random faults, memory stores; baseline = the 5,000/s goal' });
+    if (filter('saga-virtual-time'))
+      rows.push({ name: 'saga-virtual-time', value: virtualPerWall, baseline: 1000, unit: 'virtual s / wall s', ratio: virtualPerWall / 1000, goal: 1, note: 'same runs; baseline = the 1,000× goal' });
+  }
+  return rows;
+}
