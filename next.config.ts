@@ -9,6 +9,11 @@ const nextConfig: NextConfig = {
   // build's own pass is a duplicate (~5 s here), and it would make `npm start` fail on a
   // type error anywhere in the repo. Type errors still fail `npm test` and CI.
   typescript: { ignoreBuildErrors: true },
+  turbopack: {
+    resolveAlias: {
+      fs: { browser: './lib/emptyModule.ts' },
+    },
+  },
 };
 
 export default nextConfig;

@@ -15,8 +15,10 @@ const runtime = await createNodePgliteRuntime();
 const file = dataDirCachePath();
 console.log(`data dir cache: ${file} (${(fs.statSync(file).size / 1e6).toFixed(1)} MB, ready in ${Math.round(performance.now() - t0)} ms)`);
 if (out) {
-  // The browser loader wants the plain tar (PGlite gunzips a tgz in JS on every start).
-  fs.writeFileSync(out, gunzipSync(fs.readFileSync(file)));
+  // `.tgz`: copied as is (the browser gunzips it with DecompressionStream, natively);
+  // anything else gets the plain tar (PGlite would gunzip a tgz in JS on every start).
+  if (out.endsWith('.tgz')) fs.copyFileSync(file, out);
+  else fs.writeFileSync(out, gunzipSync(fs.readFileSync(file)));
   console.log(`wrote ${out}`);
 }
 await runtime.close();

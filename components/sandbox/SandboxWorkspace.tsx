@@ -1,23 +1,23 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import { ServiceMapPlaceholder } from './ServiceMapPlaceholder';
 
+// Everything heavy (engine, stores, zustand, the flow canvas) is in this chunk, loaded after
+// the page is interactive; the server-rendered skeleton stands in until then.
+const LiveSandbox = dynamic(() => import('./LiveSandbox'), {
+  ssr: false,
+  loading: () => <ServiceMapPlaceholder />,
+});
+
 /**
- * Where the live sandbox mounts: simulation provider, service map, fault controls, trace.
- *
- * Placeholder until simulator/index.ts is ready. When filling it in, keep the heavy parts
- * behind `next/dynamic(() => import(...), { ssr: false, loading: () => <ServiceMapPlaceholder /> })`
- * so this route's initial JS stays within budget, and keep the region's label (the e2e
- * smoke test finds the workspace by it).
+ * Where the live sandbox mounts. The region's label is what tests and assistive
+ * technology find the workspace by.
  */
 export function SandboxWorkspace() {
   return (
-    <section className="workspace" aria-label="Sandbox workspace" aria-busy="true" data-state="placeholder">
-      <ServiceMapPlaceholder />
-      <p className="workspace__note">
-        The interactive workspace is still being wired to the simulator. This preview shows the five services and
-        the stores they will run on.
-      </p>
+    <section className="workspace" aria-label="Sandbox workspace">
+      <LiveSandbox />
     </section>
   );
 }

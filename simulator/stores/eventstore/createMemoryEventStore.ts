@@ -133,14 +133,14 @@ export function createMemoryEventStore(ctx: StoreContext): EventStore {
         for (const def of projections.values()) out[def.name] = applyTo(def, s.events.slice(s.checkpoints[def.name] ?? 0));
         return out;
       }),
-    async rebuildProjection(name, onProgress) {
+    async rebuildProjection(name, onProgress, rebuildOpts) {
       ctx.checkAccess();
       const def = projections.get(name);
       if (!def) throw new Error(`No projection named "${name}".`);
       s.models[name] = {};
       s.checkpoints[name] = 0;
       const total = s.events.length;
-      const page = 1000;
+      const page = Math.max(1, rebuildOpts?.pageSize ?? 1000);
       for (let i = 0; i < total; i += page) {
         applyTo(def, s.events.slice(i, i + page));
         onProgress?.(Math.min(total, i + page), total);

@@ -114,7 +114,7 @@ export interface PgliteEventStore extends EventStore {
   /** Catches up one projection (pages, each page's rows + checkpoint in one transaction). */
   catchUpProjection(name: string): Promise<CatchUpResult>;
   /** Truncates the read model and replays the log from position 0 in pages, reporting progress per page. */
-  rebuild(name: string, onProgress?: (done: number, total: number) => void): Promise<CatchUpResult>;
+  rebuild(name: string, onProgress?: (done: number, total: number) => void, opts?: { pageSize?: number }): Promise<CatchUpResult>;
   /** One document of a read model. */
   get(name: string, key: string): Promise<JsonObject | undefined>;
   projectionStatus(name: string): Promise<ProjectionStatus>;
@@ -202,7 +202,8 @@ export async function createPgliteEventStore(
   db: PGlite,
   opts: PgliteEventStoreOptions = {},
 ): Promise<PgliteEventStore> {
-  const pageSize = opts.pageSize ?? 5000;
+  const defaultPageSize = opts.pageSize ?? 5000;
+  const pageSize = defaultPageSize;
   const registry = new UpcasterRegistry();
   const projections = new Map<string, ProjectionState>();
   const subscriptions = new Map<string, SubscriptionState>();
@@ -493,7 +494,7 @@ export async function createPgliteEventStore(
    * dirty keys set-based and move the checkpoint. The in-memory documents change only after
    * COMMIT, so a failing page leaves memory, table and checkpoint agreeing.
    */
-  async function runProjection(p: ProjectionState, onPage?: (applied: number) => void): Promise<CatchUpResult> {
+  async function runProjection(p: ProjectionState, onPage?: (applied: number) => void, pageSize = defaultPageSize): Promise<CatchUpResult> {
     await ensureTables();
     const table = tableOf(p.def.name);
     const cpName = checkpointName(p.def.name);
@@ -559,7 +560,7 @@ export async function createPgliteEventStore(
     }
   }
 
-  async function rebuildInternal(p: ProjectionState, onProgress?: (done: number, total: number) => void): Promise<CatchUpResult> {
+  async function rebuildInternal(p: ProjectionState, onProgress?: (done: number, total: number) => void, pageSize = defaultPageSize): Promise<CatchUpResult> {
     await ensureTables();
     const table = tableOf(p.def.name);
     const total = await db.transaction(async (tx) => {
@@ -574,10 +575,14 @@ export async function createPgliteEventStore(
     p.docs = new Map();
     let done = 0;
     onProgress?.(0, total);
-    return runProjection(p, (n) => {
-      done += n;
-      onProgress?.(done, total);
-    });
+    return runProjection(
+      p,
+      (n) => {
+        done += n;
+        onProgress?.(done, total);
+      },
+      pageSize,
+    );
   }
 
   async function resetInternal(): Promise<void> {
@@ -712,14 +717,14 @@ export async function createPgliteEventStore(
         return p.lock(() => runProjection(p));
       }, (r) => r.delivered),
 
-    rebuild: (name, onProgress) =>
+    rebuild: (name, onProgress, rebuildOpts) =>
       op('rebuild', `rebuild ${name}`, async () => {
         const p = projection(name);
-        return p.lock(() => rebuildInternal(p, onProgress));
+        return p.lock(() => rebuildInternal(p, onProgress, rebuildOpts?.pageSize));
       }, (r) => r.delivered),
 
-    rebuildProjection: async (name, onProgress) => {
-      await store.rebuild(name, onProgress);
+    rebuildProjection: async (name, onProgress, rebuildOpts) => {
+      await store.rebuild(name, onProgress, rebuildOpts);
     },
 
     readModel: (name) =>

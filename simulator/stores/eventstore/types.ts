@@ -115,7 +115,7 @@ export interface EventStore extends StoreBase {
   /** Applies every event after each projection's checkpoint; returns how many events were applied per projection. */
   catchUpProjections(): Promise<Record<string, number>>;
   /** Empties a read model and replays the whole log into it, reporting progress per page. */
-  rebuildProjection(name: string, onProgress?: (done: number, total: number) => void): Promise<void>;
+  rebuildProjection(name: string, onProgress?: (done: number, total: number) => void, opts?: { pageSize?: number }): Promise<void>;
   /** All documents of a read model, by key. */
   readModel(name: string): Promise<Record<string, JsonObject>>;
   /** The position a projection has applied up to. */

@@ -1,0 +1,77 @@
+import { createPgliteRuntime, type PgliteRuntime } from '@/simulator';
+
+/**
+ * Loads PGlite in the page from the assets scripts/prepareAssets.mjs copies into public/pglite/.
+ *
+ * We pass the compiled modules and the fs bundle ourselves instead of letting PGlite resolve
+ * URLs relative to its bundle: bundlers rewrite those (Turbopack workers broke them before),
+ * and nothing may be fetched from a CDN. Compiling `pglite.wasm` (9 MB) costs about a second,
+ * so the promise is kept per page and every instance shares the compiled module.
+ */
+
+/** What prepareAssets.mjs writes next to the assets. */
+interface PgliteManifest {
+  package: string;
+  version: string;
+  files: Record<string, number>;
+}
+
+const BASE = '/pglite/';
+
+let runtimePromise: Promise<PgliteRuntime> | null = null;
+
+async function fetchOk(url: string): Promise<Response> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`Could not load ${url}: the server answered ${res.status} ${res.statusText}.`);
+  return res;
+}
+
+async function compile(url: string): Promise<WebAssembly.Module> {
+  const res = await fetchOk(url);
+  // compileStreaming needs the application/wasm type; fall back to bytes when a server sends another.
+  if (typeof WebAssembly.compileStreaming === 'function' && res.headers.get('content-type')?.startsWith('application/wasm')) {
+    return WebAssembly.compileStreaming(res);
+  }
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
+async function load(): Promise<PgliteRuntime> {
+  const manifest = (await (await fetchOk(`${BASE}manifest.json`)).json()) as PgliteManifest;
+  for (const name of ['pglite.wasm', 'initdb.wasm', 'pglite.data']) {
+    if (!(name in manifest.files)) throw new Error(`public/pglite/manifest.json does not list ${name}; run npm run prepare-assets.`);
+  }
+  const [wasmModule, initdbModule, fsBundle, dataDir] = await Promise.all([
+    compile(`${BASE}pglite.wasm`),
+    compile(`${BASE}initdb.wasm`),
+    fetchOk(`${BASE}pglite.data`).then((r) => r.blob()),
+    loadDataDir(),
+  ]);
+  // A simulation holds up to six instances; keep that many warm so a reset or replay reuses them.
+  return createPgliteRuntime({ wasmModule, initdbModule, fsBundle, ...(dataDir ? { dataDir } : {}) }, { maxIdle: 8 });
+}
+
+/**
+ * The pre-initialized data dir built at `npm run build` (scripts/preparePgliteDataDir.ts):
+ * starting from it skips initdb (~2–3 s per page). Missing or unreadable: PGlite runs initdb once.
+ */
+async function loadDataDir(): Promise<Blob | undefined> {
+  try {
+    const res = await fetch(`${BASE}datadir.tgz`);
+    if (!res.ok || !res.body || typeof DecompressionStream === 'undefined') return undefined;
+    return await new Response(res.body.pipeThrough(new DecompressionStream('gzip'))).blob();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The page's PGlite runtime (assets fetched and compiled once per page). */
+export function loadBrowserPglite(): Promise<PgliteRuntime> {
+  if (!runtimePromise) {
+    runtimePromise = load();
+    // A failed load (offline, missing asset) must not poison a later retry.
+    runtimePromise.catch(() => {
+      runtimePromise = null;
+    });
+  }
+  return runtimePromise;
+}

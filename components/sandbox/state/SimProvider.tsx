@@ -1,0 +1,125 @@
+'use client';
+
+import { createContext, useContext, useEffect, useRef, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import type { StoreApi } from 'zustand/vanilla';
+import { SCENARIO_CATALOGUE } from '@/simulator';
+import { defaultSavedState, parseSavedState, type SavedState } from '../persistence/savedState';
+import { loadSavedState, saveState } from '../persistence/savedStateDb';
+import { SandboxController } from './controller';
+import { createSandboxStore, type SandboxStore } from './store';
+
+interface SimContextValue {
+  store: StoreApi<SandboxStore>;
+  controller: SandboxController;
+}
+
+const SimContext = createContext<SimContextValue | null>(null);
+
+const SCENARIO_IDS = SCENARIO_CATALOGUE.map((e) => e.id);
+const SAVE_DEBOUNCE_MS = 300;
+
+/**
+ * Creates the workspace's store and controller once (in a ref, never module-global),
+ * restores the saved state from IndexedDB, starts the first run, and saves changes back.
+ */
+export function SimProvider({ children }: { children: ReactNode }) {
+  const ref = useRef<SimContextValue | null>(null);
+  if (ref.current === null) {
+    const store = createSandboxStore();
+    ref.current = { store, controller: new SandboxController(store) };
+  }
+  const { store, controller } = ref.current;
+
+  useEffect(() => {
+    let cancelled = false;
+    let unsubscribe: (() => void) | null = null;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let saved: SavedState = defaultSavedState();
+
+    const persist = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        const s = store.getState();
+        if (s.status === 'loading') return;
+        const state: SavedState = {
+          ...saved,
+          scenarioId: s.scenarioId,
+          seed: s.seed,
+          faultPlan: s.faultPlan,
+          liveActions: controller.liveActions(),
+          positions: { ...saved.positions, [s.scenarioId]: s.positions },
+          speed: s.speed,
+        };
+        saved = state;
+        saveState(state).catch((e: unknown) =>
+          store.getState().addUiProblem({ level: 'warning', time: null, service: null, code: 'SAVE', message: `The sandbox state could not be saved: ${e instanceof Error ? e.message : String(e)}` }),
+        );
+      }, SAVE_DEBOUNCE_MS);
+    };
+
+    (async () => {
+      let raw: unknown;
+      try {
+        raw = await loadSavedState();
+      } catch (e) {
+        store.getState().addUiProblem({ level: 'warning', time: null, service: null, code: 'LOAD', message: `The saved sandbox state could not be opened (${e instanceof Error ? e.message : String(e)}); starting from the defaults.` });
+      }
+      if (cancelled) return;
+      const parsed = parseSavedState(raw, SCENARIO_IDS);
+      saved = parsed.state;
+      if (parsed.problem) store.getState().addUiProblem({ level: 'warning', time: null, service: null, code: 'SAVED_STATE', message: parsed.problem });
+      store.getState().setTimeline({ speed: saved.speed });
+      store.getState().setPositions(saved.positions[saved.scenarioId] ?? {});
+      await controller.start({ scenarioId: saved.scenarioId, seed: saved.seed, faultPlan: saved.faultPlan, liveActions: saved.liveActions });
+      if (cancelled) return;
+      if (store.getState().status === 'error' && (saved.faultPlan.faults.length > 0 || saved.liveActions.length > 0)) {
+        // A saved plan that no longer fits its scenario must not lock the learner out.
+        store.getState().addUiProblem({ level: 'warning', time: null, service: null, code: 'SAVED_STATE', message: `${store.getState().error ?? ''} The saved fault plan was set aside; the run started without it.` });
+        await controller.start({ scenarioId: saved.scenarioId, seed: saved.seed, faultPlan: { faults: [] }, liveActions: [] });
+      }
+      unsubscribe = store.subscribe((s, prev) => {
+        if (
+          s.scenarioId !== prev.scenarioId ||
+          s.seed !== prev.seed ||
+          s.faultPlan !== prev.faultPlan ||
+          s.liveActionCount !== prev.liveActionCount ||
+          s.positions !== prev.positions ||
+          s.speed !== prev.speed ||
+          (s.status === 'ready' && prev.status !== 'ready')
+        ) {
+          persist();
+        }
+      });
+    })();
+
+    return () => {
+      cancelled = true;
+      unsubscribe?.();
+      if (timer) clearTimeout(timer);
+      void controller.dispose();
+    };
+  }, [store, controller]);
+
+  return <SimContext.Provider value={ref.current}>{children}</SimContext.Provider>;
+}
+
+function useSimContext(): SimContextValue {
+  const ctx = useContext(SimContext);
+  if (!ctx) throw new Error('useSim must be used inside <SimProvider> (the sandbox workspace).');
+  return ctx;
+}
+
+/** Selects from the workspace's store. Wrap selectors that build arrays/objects in useShallow. */
+export function useSim<T>(selector: (s: SandboxStore) => T): T {
+  return useStore(useSimContext().store, selector);
+}
+
+/** The controller that drives the engine (play, step, faults…). */
+export function useController(): SandboxController {
+  return useSimContext().controller;
+}
+
+export function useSandboxStore(): StoreApi<SandboxStore> {
+  return useSimContext().store;
+}
