@@ -26,7 +26,8 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: process.env.CI ? 1 : 2,
-  timeout: 60_000, // axe alone takes 4–7 s on a busy 2-core machine
+  // Generous: the sandbox starts six PGlite instances before it is ready (slow on a loaded 2-core machine).
+  timeout: 300_000,
   expect: { timeout: 10_000 },
   reporter: 'list',
   use: {

@@ -2,6 +2,9 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 
+/** Six PGlite instances start before the workspace is ready: seconds on a quiet machine, much more on a loaded one. */
+const STORES_READY_TIMEOUT = 180_000;
+
 // The live sandbox against the production build: the order saga runs to COMPLETED on the map,
 // faults applied from the map change its outcome, step-back and reload restore earlier state,
 // the keyboard drives it, axe finds nothing serious, and frames per second are measured under load.
@@ -18,7 +21,7 @@ async function openSandbox(page: Page): Promise<string[]> {
     if (m.type() === 'error') errors.push(m.text());
   });
   await page.goto('/sandbox/');
-  await expect(page.getByTestId('live-workspace')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+  await expect(page.getByTestId('live-workspace')).toHaveAttribute('data-status', 'ready', { timeout: STORES_READY_TIMEOUT });
   return errors;
 }
 
@@ -188,7 +191,7 @@ test.describe('sandbox: the live workspace', () => {
     await page.waitForTimeout(800); // the save is debounced
 
     await page.reload();
-    await expect(page.getByTestId('live-workspace')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+    await expect(page.getByTestId('live-workspace')).toHaveAttribute('data-status', 'ready', { timeout: STORES_READY_TIMEOUT });
     await expect(page.getByRole('combobox', { name: 'Scenario' })).toHaveValue('order-orchestrated');
     await expect(page.getByTestId('seed-input')).toHaveValue('7');
     await page.getByRole('tab', { name: 'Fault plan' }).click();
@@ -211,7 +214,7 @@ test.describe('sandbox: the live workspace', () => {
         }),
     );
     await page.reload();
-    await expect(page.getByTestId('live-workspace')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+    await expect(page.getByTestId('live-workspace')).toHaveAttribute('data-status', 'ready', { timeout: STORES_READY_TIMEOUT });
     await expect(page.getByTestId('problems')).toContainText('The saved sandbox state could not be read');
     await expect(page.getByRole('combobox', { name: 'Scenario' })).toHaveValue('order-happy');
     await page.screenshot({ path: artifact(testInfo, 'sandbox-corrupted-state.png') });

@@ -3,6 +3,9 @@ import { gzipSync } from 'node:zlib';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 
+/** Six PGlite instances start before the workspace is ready: seconds on a quiet machine, much more on a loaded one. */
+const STORES_READY_TIMEOUT = 180_000;
+
 // Smoke tests of the production build: both pages render, are keyboard usable, pass axe
 // without serious/critical violations, fetch nothing from another origin, and stay within
 // the initial-JS budget. Full-page screenshots land in e2e/artifacts/ for a human to look at.
@@ -175,7 +178,7 @@ test.describe('sandbox', () => {
     const workspace = page.getByRole('region', { name: 'Sandbox workspace' });
     await expect(workspace).toBeVisible();
     // The live workspace replaces the placeholder once its chunk and the engine are ready.
-    await expect(workspace.getByTestId('live-workspace')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+    await expect(workspace.getByTestId('live-workspace')).toHaveAttribute('data-status', 'ready', { timeout: STORES_READY_TIMEOUT });
     for (const name of SERVICES) {
       await expect(workspace.getByTestId(`service-node-${name.toLowerCase()}`)).toContainText(name);
     }

@@ -218,16 +218,20 @@ export class Simulation {
 
   /** @internal Creates stores, runs the scenario's setup and every service's onStart. */
   async init(): Promise<void> {
-    for (const def of this.scenario.services) {
-      const stores: Record<string, StoreBase> = {};
-      for (const spec of def.stores) {
-        const name = `${def.name}.${spec.key}`;
-        const ctx = this.storeContext(def.name, name);
-        const store = await this.provider.create(spec, ctx);
-        stores[spec.key] = store;
-        this.allStores.set(name, store);
-      }
-      this.storesByService.set(def.name, stores);
+    // Stores start concurrently (PGlite instances take a while each); they are registered in
+    // scenario order afterwards, so nothing observable depends on which finished first.
+    const created = await Promise.all(
+      this.scenario.services.flatMap((def) =>
+        def.stores.map(async (spec) => {
+          const name = `${def.name}.${spec.key}`;
+          return { service: def.name, key: spec.key, name, store: await this.provider.create(spec, this.storeContext(def.name, name)) };
+        }),
+      ),
+    );
+    for (const def of this.scenario.services) this.storesByService.set(def.name, {});
+    for (const c of created) {
+      this.storesByService.get(c.service)![c.key] = c.store;
+      this.allStores.set(c.name, c.store);
     }
     if (this.scenario.setup) await this.scenario.setup(Object.fromEntries(this.storesByService));
     for (const input of this.scenario.inputs) this.scheduler.push(input.at, { kind: 'input', input });

@@ -1,0 +1,126 @@
+/**
+ * Page budgets, measured in headless Chromium (Debian's) on the production build in out/
+ * (run `npm run build` first). Each row's baseline is its budget, so the ratio reads
+ * "budget / measured" (≥ 1 means within budget).
+ *
+ * - page-initial-js: gzip bytes of JavaScript transferred before home and /sandbox are interactive
+ *   (the larger of the two), budget 250 KB.
+ * - page-text-visible: time to the first meaningful text (the page's h1), budget 1.5 s.
+ * - stores-ready: time until every store of the final-project scenario is ready
+ *   (the workspace reports data-status="ready"), budget 3 s.
+ * - tab-memory: JS heap + the PGlite instances' wasm memory of the tab with all stores running
+ *   (performance.measureUserAgentSpecificMemory when available, else the process RSS), budget 1.2 GB.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Page } from 'playwright-core';
+import type { Row } from '../harness';
+
+export const names = ['page-initial-js', 'page-text-visible', 'stores-ready', 'tab-memory'];
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PORT = 4377;
+const BASE = `http://127.0.0.1:${PORT}`;
+
+async function startServer(): Promise<ChildProcess> {
+  if (!fs.existsSync(path.join(root, 'out', 'index.html'))) throw new Error('No production build in out/: run `npm run build` first.');
+  const server = spawn(process.execPath, [path.join(root, 'scripts', 'serveStatic.mjs')], { env: { ...process.env, PORT: String(PORT) }, stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(BASE)).ok) return server;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  server.kill();
+  throw new Error('The static server did not start.');
+}
+
+/** Gzip size of every script the page loaded before it was interactive (domcontentloaded). */
+async function initialJs(page: Page, url: string): Promise<number> {
+  const scripts: string[] = [];
+  page.on('response', (r) => {
+    if (r.request().resourceType() === 'script') scripts.push(r.url());
+  });
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  // The HTML lists what is needed to hydrate; lazy chunks come later and are not counted.
+  const listed = await page.evaluate(() => [...document.querySelectorAll('script[src]')].map((s) => (s as HTMLScriptElement).src));
+  let bytes = 0;
+  for (const src of new Set(listed)) {
+    const file = path.join(root, 'out', new URL(src).pathname);
+    if (fs.existsSync(file)) bytes += gzipSync(fs.readFileSync(file)).length;
+  }
+  return bytes;
+}
+
+export async function run(filter: (name: string) => boolean): Promise<Row[]> {
+  const server = await startServer();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'],
+  });
+  const rows: Row[] = [];
+  try {
+    if (filter('page-initial-js')) {
+      const sizes: number[] = [];
+      for (const url of [`${BASE}/`, `${BASE}/sandbox/`]) {
+        const page = await browser.newPage();
+        sizes.push(await initialJs(page, url));
+        await page.close();
+      }
+      const kb = Math.max(...sizes) / 1024;
+      rows.push({ name: 'page-initial-js', value: kb, baseline: 250, unit: 'KB gzip', ratio: 250 / kb, goal: 1, note: `home ${(sizes[0]! / 1024).toFixed(0)} KB, /sandbox ${(sizes[1]! / 1024).toFixed(0)} KB; baseline = budget` });
+    }
+    if (filter('page-text-visible')) {
+      const times: number[] = [];
+      for (const url of [`${BASE}/`, `${BASE}/sandbox/`]) {
+        const page = await browser.newPage();
+        const t0 = Date.now();
+        await page.goto(url, { waitUntil: 'commit' });
+        await page.locator('h1').first().waitFor({ state: 'visible' });
+        times.push((Date.now() - t0) / 1000);
+        await page.close();
+      }
+      const s = Math.max(...times);
+      rows.push({ name: 'page-text-visible', value: s, baseline: 1.5, unit: 's', ratio: 1.5 / s, goal: 1, note: `first h1 visible: home ${times[0]!.toFixed(2)} s, /sandbox ${times[1]!.toFixed(2)} s; baseline = budget` });
+    }
+    if (filter('stores-ready') || filter('tab-memory')) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      // The workspace opens on an order scenario: all seven services of the final project on their real engines.
+      const t0 = Date.now();
+      await page.goto(`${BASE}/sandbox/`, { waitUntil: 'commit' });
+      await page.getByTestId('live-workspace').and(page.locator('[data-status="ready"]')).waitFor({ timeout: 180_000 });
+      const ready = (Date.now() - t0) / 1000;
+      if (filter('stores-ready'))
+        rows.push({ name: 'stores-ready', value: ready, baseline: 3, unit: 's', ratio: 3 / ready, goal: 1, note: 'navigation to every store of order-orchestrated ready (6 PGlite, Dexie, KV, search); baseline = budget' });
+      if (filter('tab-memory')) {
+        const cdp = await context.newCDPSession(page);
+        const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+        // PGlite's wasm memories are outside the JS heap: take the renderer processes' RSS from /proc.
+        const browserCdp = await browser.newBrowserCDPSession();
+        const info = (await browserCdp.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ type: string; id: number }> };
+        let rendererRss = 0;
+        for (const p of info.processInfo.filter((x) => x.type === 'renderer')) {
+          try {
+            const status = fs.readFileSync(`/proc/${p.id}/status`, 'utf8');
+            rendererRss = Math.max(rendererRss, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
+          } catch {
+            /* gone or not readable */
+          }
+        }
+        const mb = (rendererRss || usedSize) / 1024 / 1024;
+        rows.push({ name: 'tab-memory', value: mb, baseline: 1200, unit: 'MB', ratio: 1200 / mb, goal: 1, note: `${rendererRss ? 'renderer RSS' : 'JS heap only'}; JS heap ${(usedSize / 1024 / 1024).toFixed(0)} MB; baseline = budget` });
+      }
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+  return rows;
+}
