@@ -1,9 +1,27 @@
 import Link from 'next/link';
-import { ChapterCard } from '@/components/course/ChapterCard';
-import { CHAPTERS } from '@/components/course/courseMap';
+import { LESSONS } from '@/lessons/content';
+import { ChapterGrid } from '@/components/progress/ChapterGrid';
+import type { CourseCatalogue } from '@/components/progress/importFile';
+import { LessonIndex, type LessonCardData } from '@/components/progress/LessonIndex';
+import { ProgressTransfer } from '@/components/progress/ProgressTransfer';
+import '@/components/progress/progress.css';
 
-// The course map. A server component: it ships no JS of its own.
+// The course map. Server-rendered; the only JS it ships reads progress from this browser
+// (a raw IndexedDB read, no Dexie) and loads Dexie when the learner exports or imports.
 export default function HomePage() {
+  // Only what the cards need crosses to the client: no lesson text, no code.
+  const lessons: LessonCardData[] = LESSONS.map((l) => ({
+    id: l.id,
+    title: l.title,
+    summary: l.summary,
+    order: l.order,
+    chapter: l.chapter,
+    exercises: l.exercises.map((e) => ({ id: e.id, max: e.criteria.reduce((s, c) => s + c.points, 0) })),
+  }));
+  const catalogue: CourseCatalogue = Object.fromEntries(
+    LESSONS.map((l) => [l.id, Object.fromEntries(l.exercises.map((e) => [e.id, e.files.map((f) => f.name)]))]),
+  );
+
   return (
     <>
       <section className="hero" aria-labelledby="hero-title">
@@ -38,13 +56,16 @@ export default function HomePage() {
           <h2 id="course-map-title">Course map</h2>
           <p className="muted">Four chapters, then a graded project that uses all of them.</p>
         </div>
-        <ol className="chapter-grid">
-          {CHAPTERS.map((chapter) => (
-            <li key={chapter.id} className={chapter.grading ? 'chapter-grid__item--wide' : undefined}>
-              <ChapterCard chapter={chapter} />
-            </li>
-          ))}
-        </ol>
+        <ChapterGrid lessons={lessons} />
+      </section>
+
+      <section className="lessons-section" aria-labelledby="lessons-title">
+        <div className="section-heading">
+          <h2 id="lessons-title">Lessons</h2>
+          <p className="muted">Read, run the scenario, write the code, get graded. Your best score counts.</p>
+        </div>
+        <LessonIndex lessons={lessons} />
+        <ProgressTransfer catalogue={catalogue} />
       </section>
     </>
   );

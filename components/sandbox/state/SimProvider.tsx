@@ -6,6 +6,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import { SCENARIO_CATALOGUE } from '@/simulator';
 import { defaultSavedState, parseSavedState, type SavedState } from '../persistence/savedState';
 import { loadSavedState, saveState } from '../persistence/savedStateDb';
+import { parseUrlRun } from '../persistence/urlParams';
 import { SandboxController } from './controller';
 import { createSandboxStore, type SandboxStore } from './store';
 
@@ -69,6 +70,17 @@ export function SimProvider({ children }: { children: ReactNode }) {
       const parsed = parseSavedState(raw, SCENARIO_IDS);
       saved = parsed.state;
       if (parsed.problem) store.getState().addUiProblem({ level: 'warning', time: null, service: null, code: 'SAVED_STATE', message: parsed.problem });
+      // A link (the grader's "Replay in sandbox", a lesson's scenario card) wins over the saved run.
+      if (window.location.search) {
+        const fromUrl = parseUrlRun(
+          window.location.search,
+          SCENARIO_CATALOGUE.map((e) => ({ id: e.id, services: e.build().scenario.services.map((d) => d.name) })),
+        );
+        if (fromUrl.problem) store.getState().addUiProblem({ level: 'warning', time: null, service: null, code: 'LINK', message: fromUrl.problem });
+        if (fromUrl.run) {
+          saved = { ...saved, scenarioId: fromUrl.run.scenarioId, seed: fromUrl.run.seed ?? saved.seed, faultPlan: fromUrl.run.faultPlan ?? { faults: [] }, liveActions: [] };
+        }
+      }
       store.getState().setTimeline({ speed: saved.speed });
       store.getState().setPositions(saved.positions[saved.scenarioId] ?? {});
       await controller.start({ scenarioId: saved.scenarioId, seed: saved.seed, faultPlan: saved.faultPlan, liveActions: saved.liveActions });

@@ -1,0 +1,95 @@
+'use client';
+
+/**
+ * The page's bridge to the lesson engine and the real stores. Everything heavy (QuickJS,
+ * PGlite, the simulations) lives in a Web Worker started on the first Run or Grade, never at
+ * page load, and never on the main thread.
+ */
+import type { CodeDiagnostic, ConsoleLine, GradeReport } from '@/lessons/types';
+import type { WorkerRequest, WorkerResponse } from './gradeWorkerProtocol';
+
+export interface RunOutcome {
+  console: ConsoleLine[];
+  diagnostics: CodeDiagnostic[];
+  /** One line about what happened, from the engine. */
+  summary?: string;
+  /** Set when the code threw or the run failed (compile errors are in `diagnostics`). */
+  error?: string;
+  /** The scenario the run used, to open in the sandbox. */
+  scenario?: string;
+}
+
+export type { GradeReport };
+
+// ---- the grading worker
+
+let worker: Worker | null = null;
+let nextId = 1;
+const pending = new Map<number, { resolve(v: WorkerResponse): void; reject(e: Error): void; onProgress?: GradeProgress }>();
+type GradeProgress = (done: number, total: number, label: string) => void;
+
+function gradingWorker(): Worker {
+  if (worker) return worker;
+  const w = new Worker(new URL('./gradeWorker.ts', import.meta.url), { type: 'module', name: 'grade.worker' });
+  w.onmessage = (e: MessageEvent<WorkerResponse>) => {
+    const m = e.data;
+    const p = pending.get(m.id);
+    if (!p) return;
+    if (m.type === 'progress') return p.onProgress?.(m.done, m.total, m.label);
+    pending.delete(m.id);
+    p.resolve(m);
+  };
+  w.onerror = (e) => {
+    // The worker itself died (failed to load, out of memory): fail what was waiting, start afresh next time.
+    for (const p of pending.values()) p.reject(new Error(e.message || 'The grading worker stopped.'));
+    pending.clear();
+    w.terminate();
+    if (worker === w) worker = null;
+  };
+  worker = w;
+  return w;
+}
+
+function ask(req: Omit<WorkerRequest, 'id'>, onProgress?: GradeProgress): Promise<WorkerResponse> {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject, ...(onProgress ? { onProgress } : {}) });
+    gradingWorker().postMessage({ ...req, id } satisfies WorkerRequest);
+  });
+}
+
+/**
+ * Grades with the real stores, in a Web Worker (the same code the headless CLI drives).
+ * Measured on the main thread, a grade of lesson 1 blocked it for ~14 of 16 s in long tasks.
+ */
+export async function gradeInPage(opts: {
+  lessonId: string;
+  exerciseId: string;
+  files: Record<string, string>;
+  onProgress?: GradeProgress;
+}): Promise<GradeReport> {
+  const { onProgress, ...req } = opts;
+  const m = await ask({ kind: 'grade', ...req }, onProgress);
+  if (m.type === 'error') throw new Error(m.message);
+  if (m.type !== 'grade') throw new Error(`Unexpected answer from the grading worker: ${m.type}`);
+  return m.report;
+}
+
+/** Runs the learner's code once in a demo simulation (no grading), in the grading worker. */
+export async function runInPage(opts: {
+  lessonId: string;
+  exerciseId: string;
+  files: Record<string, string>;
+}): Promise<RunOutcome> {
+  const m = await ask({ kind: 'run', ...opts });
+  if (m.type === 'error') throw new Error(m.message);
+  if (m.type !== 'run') throw new Error(`Unexpected answer from the grading worker: ${m.type}`);
+  const r = m.report;
+  return {
+    console: r.console,
+    diagnostics: r.diagnostics,
+    summary: r.outcome,
+    ...(!r.ok && r.diagnostics.length === 0 ? { error: r.outcome } : {}),
+    ...(r.scenario ? { scenario: r.scenario } : {}),
+  };
+}
