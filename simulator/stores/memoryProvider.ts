@@ -1,9 +1,7 @@
 import type { StoreProvider } from '../core/simulation';
-import { createDocumentStore } from './documents';
 import { createMemoryEventStore } from './eventstore/createMemoryEventStore';
-import { createKvStore } from './kv';
+import { createInPageStore } from './inPageStores';
 import { createMemoryTables } from './memory/createMemoryTables';
-import { createSearchIndex } from './search';
 
 let providerCount = 0;
 
@@ -18,23 +16,9 @@ export function createMemoryStoreProvider(opts: { indexedDB?: { open: Function }
   const namespace = opts.namespace ?? `p${++providerCount}`;
   return {
     async create(spec, ctx) {
-      switch (spec.kind) {
-        case 'kv':
-          return createKvStore(ctx);
-        case 'sql':
-          return createMemoryTables(ctx);
-        case 'eventstore':
-          return createMemoryEventStore(ctx);
-        case 'search':
-          return createSearchIndex(ctx, { schema: spec.schema, facets: spec.facets, ...(spec.idField ? { idField: spec.idField } : {}) });
-        case 'documents':
-          return createDocumentStore(ctx, {
-            dbName: `${namespace}-${ctx.name}-${++dbCounter}`,
-            collections: spec.collections,
-            ...(spec.indexes ? { indexes: spec.indexes } : {}),
-            ...(opts.indexedDB ? { indexedDB: opts.indexedDB } : {}),
-          });
-      }
+      if (spec.kind === 'sql') return createMemoryTables(ctx);
+      if (spec.kind === 'eventstore') return createMemoryEventStore(ctx);
+      return (await createInPageStore(spec, ctx, { ...opts, nextDbName: (c) => `${namespace}-${c.name}-${++dbCounter}` }))!;
     },
   };
 }

@@ -1,10 +1,8 @@
 import type { StoreProvider } from '../core/simulation';
-import { createDocumentStore } from './documents';
-import { createKvStore } from './kv';
-import { createSearchIndex } from './search';
+import { createPgliteEventStore } from './eventstore/createPgliteEventStore';
+import { createInPageStore } from './inPageStores';
 import type { PgliteRuntime } from './sql/pgliteRuntime';
 import { createSqlStore } from './sql/createSqlStore';
-import { createPgliteEventStore } from './eventstore/createPgliteEventStore';
 
 let providerCount = 0;
 
@@ -19,33 +17,20 @@ export function createRealStoreProvider(opts: {
   IDBKeyRange?: { bound: Function; lowerBound: Function; upperBound: Function };
   namespace?: string;
 }): StoreProvider {
+  // Names must not collide between simulations: Dexie deletes a same-named database first.
   const namespace = opts.namespace ?? `r${++providerCount}`;
   let dbCounter = 0;
   return {
     async create(spec, ctx) {
-      switch (spec.kind) {
-        case 'sql': {
-          const db = await opts.pglite.acquire();
-          return createSqlStore(ctx, db, { schema: spec.schema, onClose: (d) => opts.pglite.release(d) });
-        }
-        case 'eventstore': {
-          const db = await opts.pglite.acquire();
-          return createPgliteEventStore(ctx, db, { onClose: (d) => opts.pglite.release(d) });
-        }
-        case 'kv':
-          return createKvStore(ctx);
-        case 'search':
-          return createSearchIndex(ctx, { schema: spec.schema, facets: spec.facets, ...(spec.idField ? { idField: spec.idField } : {}) });
-        case 'documents':
-          return createDocumentStore(ctx, {
-            // Names must not collide between simulations: Dexie deletes a same-named database first.
-            dbName: `${namespace}-${ctx.name}-${++dbCounter}`,
-            collections: spec.collections,
-            ...(spec.indexes ? { indexes: spec.indexes } : {}),
-            ...(opts.indexedDB ? { indexedDB: opts.indexedDB } : {}),
-            ...(opts.IDBKeyRange ? { IDBKeyRange: opts.IDBKeyRange } : {}),
-          });
+      if (spec.kind === 'sql') {
+        const db = await opts.pglite.acquire();
+        return createSqlStore(ctx, db, { schema: spec.schema, onClose: (d) => opts.pglite.release(d) });
       }
+      if (spec.kind === 'eventstore') {
+        const db = await opts.pglite.acquire();
+        return createPgliteEventStore(ctx, db, { onClose: (d) => opts.pglite.release(d) });
+      }
+      return (await createInPageStore(spec, ctx, { ...opts, nextDbName: (c) => `${namespace}-${c.name}-${++dbCounter}` }))!;
     },
   };
 }

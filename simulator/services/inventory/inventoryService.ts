@@ -1,7 +1,7 @@
 import { RejectedError, UnknownProductError } from '../../core/errors';
 import type { Json } from '../../core/json';
 import type { HandlerContext, ServiceDefinition } from '../../core/types';
-import type { KvStore } from '../../stores/kv/types';
+import type { KvMulti, KvStore } from '../../stores/kv/types';
 import type { MemoryTables } from '../../stores/memory/createMemoryTables';
 import type { SqlStore } from '../../stores/sql/types';
 import { requireLines, requireString, type OrderLine } from '../shared/validate';
@@ -19,6 +19,23 @@ type Ctx = HandlerContext<InventoryStores>;
 export const stockKey = (productId: string) => `inv:${productId}`;
 export const reservationKey = (orderId: string) => `res:${orderId}`;
 export const tombstoneKey = (orderId: string) => `res-done:${orderId}`;
+
+type StockField = 'available' | 'reserved' | 'sold';
+
+/**
+ * Queues, on one MULTI, the moves of each line's units from one stock field to another,
+ * then the extra writes (deleting the reservation, the tombstone), and runs it atomically.
+ */
+async function moveUnits(kv: KvStore, lines: ReadonlyArray<{ productId: string; quantity: number }>, from: StockField, to: StockField, then: (tx: KvMulti) => KvMulti): Promise<void> {
+  let tx: KvMulti = kv.multi();
+  for (const l of lines) {
+    tx = tx.hincrby(stockKey(l.productId), from, -l.quantity) as unknown as KvMulti;
+    tx = tx.hincrby(stockKey(l.productId), to, l.quantity) as unknown as KvMulti;
+  }
+  await then(tx).exec();
+}
+
+const linesOf = (reservation: Record<string, string>) => Object.entries(reservation).map(([productId, q]) => ({ productId, quantity: Number(q) }));
 
 /** How long a reservation lives without a commit or release, virtual ms. */
 export const RESERVATION_TTL_MS = 5 * 60_000;
@@ -95,13 +112,7 @@ async function release(ctx: Ctx, orderId: string, why: 'released' | 'expired'): 
     if (done === 'committed') {
       // A sold order that is compensated later (shipping failed): units go back on the shelf.
       const lines = await inventoryAudit(ctx.stores.audit).linesOf(orderId, 'COMMIT');
-      let tx = kv.multi();
-      for (const l of lines) {
-        tx = tx.hincrby(stockKey(l.productId), 'sold', -l.quantity) as never;
-        tx = tx.hincrby(stockKey(l.productId), 'available', l.quantity) as never;
-      }
-      tx = tx.set(tombstoneKey(orderId), 'released') as never;
-      await tx.exec();
+      await moveUnits(kv, lines, 'sold', 'available', (tx) => tx.set(tombstoneKey(orderId), 'released') as unknown as KvMulti);
       await inventoryAudit(ctx.stores.audit).record({ orderId, action: 'RESTOCK', lines, at: ctx.now });
       return { orderId, released: true, restocked: true };
     }
@@ -109,20 +120,8 @@ async function release(ctx: Ctx, orderId: string, why: 'released' | 'expired'): 
     await kv.set(tombstoneKey(orderId), done ?? 'released');
     return { orderId, released: false };
   }
-  let tx = kv.multi();
-  for (const [productId, q] of Object.entries(reservation)) {
-    tx = tx.hincrby(stockKey(productId), 'reserved', -Number(q)) as never;
-    tx = tx.hincrby(stockKey(productId), 'available', Number(q)) as never;
-  }
-  tx = tx.del(reservationKey(orderId)) as never;
-  tx = tx.set(tombstoneKey(orderId), 'released') as never;
-  await tx.exec();
-  await inventoryAudit(ctx.stores.audit).record({
-    orderId,
-    action: why === 'expired' ? 'EXPIRE' : 'RELEASE',
-    lines: Object.entries(reservation).map(([productId, q]) => ({ productId, quantity: Number(q) })),
-    at: ctx.now,
-  });
+  await moveUnits(kv, linesOf(reservation), 'reserved', 'available', (tx) => tx.del(reservationKey(orderId)).set(tombstoneKey(orderId), 'released') as unknown as KvMulti);
+  await inventoryAudit(ctx.stores.audit).record({ orderId, action: why === 'expired' ? 'EXPIRE' : 'RELEASE', lines: linesOf(reservation), at: ctx.now });
   return { orderId, released: true };
 }
 
@@ -133,20 +132,8 @@ async function commit(ctx: Ctx, orderId: string): Promise<Json> {
   if (done === 'committed') return { orderId, committed: true, duplicate: true };
   const reservation = await kv.hgetall(reservationKey(orderId));
   if (Object.keys(reservation).length === 0) throw new RejectedError('RESERVATION_GONE', `Order ${orderId} has no reservation to commit (${done ?? 'none'}).`);
-  let tx = kv.multi();
-  for (const [productId, q] of Object.entries(reservation)) {
-    tx = tx.hincrby(stockKey(productId), 'reserved', -Number(q)) as never;
-    tx = tx.hincrby(stockKey(productId), 'sold', Number(q)) as never;
-  }
-  tx = tx.del(reservationKey(orderId)) as never;
-  tx = tx.set(tombstoneKey(orderId), 'committed') as never;
-  await tx.exec();
-  await inventoryAudit(ctx.stores.audit).record({
-    orderId,
-    action: 'COMMIT',
-    lines: Object.entries(reservation).map(([productId, q]) => ({ productId, quantity: Number(q) })),
-    at: ctx.now,
-  });
+  await moveUnits(kv, linesOf(reservation), 'reserved', 'sold', (tx) => tx.del(reservationKey(orderId)).set(tombstoneKey(orderId), 'committed') as unknown as KvMulti);
+  await inventoryAudit(ctx.stores.audit).record({ orderId, action: 'COMMIT', lines: linesOf(reservation), at: ctx.now });
   return { orderId, committed: true };
 }
 
@@ -187,13 +174,7 @@ export const inventoryService: ServiceDefinition<InventoryStores> = {
       // The key is gone by TTL (or by commit/release); only an expired one still has units parked in reserved.
       if ((await ctx.stores.kv.exists(reservationKey(p.orderId))) === 0 && !(await ctx.stores.kv.get(tombstoneKey(p.orderId)))) {
         const lines = await inventoryAudit(ctx.stores.audit).linesOf(p.orderId, 'RESERVE');
-        let tx = ctx.stores.kv.multi();
-        for (const l of lines) {
-          tx = tx.hincrby(stockKey(l.productId), 'reserved', -l.quantity) as never;
-          tx = tx.hincrby(stockKey(l.productId), 'available', l.quantity) as never;
-        }
-        tx = tx.set(tombstoneKey(p.orderId), 'expired') as never;
-        await tx.exec();
+        await moveUnits(ctx.stores.kv, lines, 'reserved', 'available', (tx) => tx.set(tombstoneKey(p.orderId), 'expired') as unknown as KvMulti);
         await inventoryAudit(ctx.stores.audit).record({ orderId: p.orderId, action: 'EXPIRE', lines, at: ctx.now });
       }
     },
