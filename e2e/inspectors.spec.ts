@@ -56,8 +56,8 @@ test.describe('inspectors', () => {
   test('SQL console: an error with PostgreSQL’s message and position, then a query that works', async ({ page }) => {
     await runScenario(page);
     const panel = await openStores(page, 'user');
-    const memory = panel.getByText('This run uses in-memory tables instead of PostgreSQL');
-    test.skip(await memory.isVisible(), 'The workspace runs memory stores (no PGlite yet): there is no SQL console to test.');
+    // The workspace runs the real engines: the user service's SQL store is PGlite, with a console.
+    await expect(panel.getByText('This run uses in-memory tables instead of PostgreSQL')).toHaveCount(0);
     const consoleBox = panel.getByTestId('sql-console-user.db');
     const sql = consoleBox.getByLabel(/SQL on user\.db/);
     await sql.fill('SELECT name FROM userz');

@@ -2,9 +2,9 @@
  * The Catalog's Elasticsearch in the page: an Orama index over product documents.
  *
  * Orama and determinism (checked in @orama/orama 3.1.18):
- * - `create` and `insert` draw ids from a Date.now()-seeded counter when none is given:
+ * - `create` and `insert` draw ids from a counter seeded by the wall clock when none is given:
  *   we always pass the index id and every document id.
- * - `insertMultiple` paces batches with Date.now(): not used.
+ * - `insertMultiple` paces batches with the wall clock: not used.
  * - `search` measures `elapsed` with the high-resolution clock: dropped from our results.
  * - the zip tree (Math.random) and AnswerSession are not used by a plain full-text index.
  * - BM25 needs each field's average length, which Orama keeps as a running mean; an index
