@@ -58,18 +58,6 @@ export class Scheduler<T> {
     return top;
   }
 
-  /** Removes every item the predicate selects (used when a crash loses timers). */
-  removeWhere(predicate: (item: T) => boolean): number {
-    const kept = this.heap.filter((e) => !predicate(e.item));
-    const removed = this.heap.length - kept.length;
-    if (removed > 0) {
-      this.heap = [];
-      for (const e of kept.sort((a, b) => (before(a, b) ? -1 : 1))) this.heap.push(e);
-      // A sorted array is a valid heap.
-    }
-    return removed;
-  }
-
   /** Queue content in pop order, plus the counter: enough to rebuild it exactly. */
   exportState(): { nextSeq: number; entries: Scheduled<T>[] } {
     return { nextSeq: this.nextSeq, entries: [...this.heap].sort((a, b) => (before(a, b) ? -1 : 1)) };
