@@ -1,4 +1,5 @@
 import type { Json } from './json';
+import { toSimError, type SimErrorCode } from './errors';
 
 /** Virtual time in milliseconds since the start of the simulation. */
 export type VirtualTime = number;
@@ -75,4 +76,33 @@ export function createTestStoreContext(
       now = t;
     },
   };
+}
+
+/**
+ * One store operation the way every store reports it: the access check and `guard` (e.g. "closed"),
+ * then the work, then exactly one trace record, ok or not. Anything thrown is rethrown as a
+ * SimError (`errorCode` for errors that are not SimErrors already, such as Dexie's own).
+ */
+export async function runStoreOp<T>(
+  ctx: StoreContext,
+  op: string,
+  summary: string,
+  work: () => T | Promise<T>,
+  opts: { count?: (result: T) => number | undefined; errorCode: SimErrorCode; guard?: () => void },
+): Promise<T> {
+  let result: T;
+  try {
+    ctx.checkAccess();
+    opts.guard?.();
+    result = await work();
+  } catch (e) {
+    const err = toSimError(e, opts.errorCode);
+    ctx.record({ op, summary, ok: false, error: { code: err.code, message: err.message } });
+    throw err;
+  }
+  const report: StoreOpReport = { op, summary, ok: true };
+  const n = opts.count?.(result);
+  if (n !== undefined) report.count = n;
+  ctx.record(report);
+  return result;
 }

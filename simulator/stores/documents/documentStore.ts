@@ -5,9 +5,9 @@
  * Node tests (fake-indexeddb) and in the browser.
  */
 import Dexie, { type DexieOptions, type Table } from 'dexie';
-import { SimError, ValidationError, toSimError } from '../../core/errors';
+import { SimError, ValidationError } from '../../core/errors';
 import { stableStringify, type Json, type JsonObject } from '../../core/json';
-import type { StoreContext, StoreOpReport } from '../../core/storeContext';
+import { runStoreOp, type StoreContext } from '../../core/storeContext';
 import { compileUpdate, upsertSeed } from './applyUpdate';
 import { compileFilter, filterToString, type DocPredicate, type Filter } from './matchFilter';
 import { checkCount, chooseIndex, compileProjection, compileSort, distinctValues } from './query';
@@ -114,23 +114,14 @@ export async function createDocumentStore(ctx: StoreContext, options: DocumentSt
   const tableOf = (name: string): Table<JsonObject, string> => db.table(name);
 
   /** Access check, the work, then one trace record whatever happened. */
-  async function run<T>(op: string, summary: string, work: () => Promise<T>, count: (r: T) => number | undefined): Promise<T> {
-    let result: T;
-    try {
-      ctx.checkAccess();
-      if (closed) throw new SimError('DOCUMENT', `The document store "${ctx.name}" is closed`);
-      result = await work();
-    } catch (e) {
-      // Dexie's own errors (ConstraintError, DatabaseClosedError…) become typed SimErrors.
-      const err = toSimError(e, 'DOCUMENT');
-      ctx.record({ op, summary, ok: false, error: { code: err.code, message: err.message } });
-      throw err;
-    }
-    const report: StoreOpReport = { op, summary, ok: true };
-    const n = count(result);
-    if (n !== undefined) report.count = n;
-    ctx.record(report);
-    return result;
+  async function run<T>(op: string, summary: string, work: () => T | Promise<T>, count: (r: T) => number | undefined): Promise<T> {
+    return runStoreOp(ctx, op, summary, work, {
+      count,
+      errorCode: 'DOCUMENT',
+      guard: () => {
+        if (closed) throw new SimError('DOCUMENT', `The document store "${ctx.name}" is closed`);
+      },
+    });
   }
 
   /**

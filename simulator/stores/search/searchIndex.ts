@@ -20,9 +20,9 @@
  * keyword filters and facets still all apply to one and the same set of documents.
  */
 import { create, insert, remove as oramaRemove, search as oramaSearch, type AnyOrama } from '@orama/orama';
-import { MalformedEventError, SimError, ValidationError, toSimError } from '../../core/errors';
+import { MalformedEventError, SimError, ValidationError } from '../../core/errors';
 import type { Json, JsonObject } from '../../core/json';
-import type { StoreContext, StoreOpReport } from '../../core/storeContext';
+import { runStoreOp, type StoreContext } from '../../core/storeContext';
 import type {
   NumberRange,
   SearchFieldType,
@@ -248,21 +248,13 @@ export function createSearchIndex(ctx: StoreContext, options: SearchIndexOptions
   }
 
   async function run<T>(op: string, summary: string, work: () => T | Promise<T>, count: (r: T) => number | undefined): Promise<T> {
-    let result: T;
-    try {
-      ctx.checkAccess();
-      if (closed) throw new ValidationError(`The search index "${ctx.name}" is closed`);
-      result = await work();
-    } catch (e) {
-      const err = toSimError(e, 'VALIDATION');
-      ctx.record({ op, summary, ok: false, error: { code: err.code, message: err.message } });
-      throw err;
-    }
-    const report: StoreOpReport = { op, summary, ok: true };
-    const n = count(result);
-    if (n !== undefined) report.count = n;
-    ctx.record(report);
-    return result;
+    return runStoreOp(ctx, op, summary, work, {
+      count,
+      errorCode: 'VALIDATION',
+      guard: () => {
+        if (closed) throw new ValidationError(`The search index "${ctx.name}" is closed`);
+      },
+    });
   }
 
   function translateWhere(where: unknown): object | undefined {
