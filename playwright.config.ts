@@ -26,7 +26,7 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: process.env.CI ? 1 : 2,
-  // Generous: the sandbox starts six PGlite instances before it is ready (slow on a loaded 2-core machine).
+  // Generous: the sandbox starts PGlite (wasm compile + data dir) before it is ready (slow on a loaded 2-core machine).
   timeout: 300_000,
   expect: { timeout: 10_000 },
   reporter: 'list',

@@ -11,7 +11,7 @@ import { LESSONS, gradeExercise, runExercise, type GradeReport } from './index';
 let pglite: PgliteRuntime;
 beforeAll(async () => {
   // One simulation of the trip booking holds 5 PGlite instances: keep them all for reuse.
-  pglite = await getNodePgliteRuntime({ maxIdle: 6 });
+  pglite = await getNodePgliteRuntime();
 });
 afterAll(async () => {
   await pglite?.close();

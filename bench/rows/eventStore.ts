@@ -12,6 +12,7 @@ import { eventIdFor } from '../../simulator/stores/eventstore/eventId';
 import { EVENT_STORE_SCHEMA } from '../../simulator/stores/eventstore/schema';
 import type { NewEvent, ProjectionDefinition } from '../../simulator/stores/eventstore/types';
 import { getNodePgliteRuntime } from '../../simulator/stores/sql/nodePgliteRuntime';
+import { sharePglite } from '../../simulator/stores/sql/sharedPglite';
 import { sideBySide, type Row } from '../harness';
 
 export const names = ['append-single', 'append-batch', 'projection-rebuild'];
@@ -26,7 +27,7 @@ const item = (rng: ReturnType<typeof createRng>): NewEvent => ({
 async function engineAndRaw(): Promise<{ store: PgliteEventStore; raw: PGlite; done: () => Promise<void> }> {
   const runtime = await getNodePgliteRuntime();
   const [a, b] = await Promise.all([runtime.acquire(), runtime.acquire()]);
-  const store = await createPgliteEventStore(createTestStoreContext('bench.events', 'order'), a, { onClose: (d) => runtime.release(d) });
+  const store = await createPgliteEventStore(createTestStoreContext('bench.events', 'order'), await sharePglite(a, (d) => runtime.release(d)).connect('bench.events'));
   await b.exec(EVENT_STORE_SCHEMA);
   return { store, raw: b, done: async () => Promise.all([store.close(), runtime.release(b)]).then(() => {}) };
 }
@@ -109,8 +110,9 @@ const ordersView: ProjectionDefinition = {
 
 async function projectionRebuild(): Promise<Row> {
   const runtime = await getNodePgliteRuntime();
-  const db = await runtime.acquire();
-  const store = await createPgliteEventStore(createTestStoreContext('bench.events', 'order'), db, { onClose: (d) => runtime.release(d) });
+  // `db`: the same schema the store uses, for loading the events and for the raw scan.
+  const db = await sharePglite(await runtime.acquire(), (d) => runtime.release(d)).connect('bench.events');
+  const store = await createPgliteEventStore(createTestStoreContext('bench.events', 'order'), db);
   // 10,000 orders × 10 events (created, 8 items, confirmed), interleaved in waves of 100 orders,
   // loaded set-based (setup, not measured).
   const rng = createRng(3);

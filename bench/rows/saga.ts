@@ -60,7 +60,7 @@ async function runSagas(seed: number, orders: number, stores: StoreProvider, fau
 export async function run(filter: (name: string) => boolean): Promise<Row[]> {
   const rows: Row[] = [];
   if (filter('saga-real-stores')) {
-    const pglite = await getNodePgliteRuntime({ maxIdle: 8 });
+    const pglite = await getNodePgliteRuntime();
     const provider = createRealStoreProvider({ pglite });
     const db = await pglite.acquire();
     await db.exec('CREATE TABLE bench_raw (id INTEGER PRIMARY KEY, payload JSONB NOT NULL)');

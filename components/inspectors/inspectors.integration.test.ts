@@ -197,7 +197,7 @@ describe('upcasting: an old event before and after', () => {
 describe('inspectors on real stores (PGlite), as in the page', () => {
   let sim: Simulation;
   beforeAll(async () => {
-    const pglite = await getNodePgliteRuntime({ maxIdle: 8 });
+    const pglite = await getNodePgliteRuntime();
     sim = await runOrders(createRealStoreProvider({ pglite }));
   });
   afterAll(async () => {

@@ -10,8 +10,7 @@ import { hotelBookingScenario, TRIP_STORIES, type TripRequest } from './hotelBoo
 
 let pglite: PgliteRuntime;
 beforeAll(async () => {
-  // One simulation holds up to six PGlite instances: keep that many warm between runs.
-  pglite = await getNodePgliteRuntime({ maxIdle: 8 });
+  pglite = await getNodePgliteRuntime();
 });
 
 async function run(trips: TripRequest[], faultPlan?: FaultPlan, seed = 1) {

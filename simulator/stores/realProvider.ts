@@ -3,13 +3,15 @@ import { createPgliteEventStore } from './eventstore/createPgliteEventStore';
 import { createInPageStore } from './inPageStores';
 import type { PgliteRuntime } from './sql/pgliteRuntime';
 import { createSqlStore } from './sql/createSqlStore';
+import { sharePglite, type SchemaConnection, type SharedPglite } from './sql/sharedPglite';
 
 let providerCount = 0;
 
 /**
- * The real engines: every SQL store and event store is its own PGlite instance, taken from
- * the runtime's pool (and given back, reset, when the simulation is disposed); documents go
- * to IndexedDB through Dexie; the KV and the search index are in-page engines.
+ * The real engines: every SQL store and event store is a PostgreSQL schema of one PGlite
+ * instance, taken from the runtime's pool when the first of them is created and given back,
+ * reset, when the last is closed (see `sharedPglite.ts`); documents go to IndexedDB through
+ * Dexie; the KV and the search index are in-page engines.
  */
 export function createRealStoreProvider(opts: {
   pglite: PgliteRuntime;
@@ -20,16 +22,31 @@ export function createRealStoreProvider(opts: {
   // Names must not collide between simulations: Dexie deletes a same-named database first.
   const namespace = opts.namespace ?? `r${++providerCount}`;
   let dbCounter = 0;
+  let shared: Promise<SharedPglite> | undefined;
+
+  async function connect(storeName: string): Promise<SchemaConnection> {
+    for (;;) {
+      // Decided before any await, so stores created together share one instance.
+      if (!shared) {
+        const next = opts.pglite.acquire().then((db) => sharePglite(db, (d) => opts.pglite.release(d)));
+        shared = next;
+        // A failed start must not poison the next attempt.
+        next.catch(() => {
+          if (shared === next) shared = undefined;
+        });
+      }
+      const current = shared;
+      const host = await current;
+      if (!host.released) return host.connect(storeName);
+      // The previous simulation gave its instance back: take one again (once for all callers).
+      if (shared === current) shared = undefined;
+    }
+  }
+
   return {
     async create(spec, ctx) {
-      if (spec.kind === 'sql') {
-        const db = await opts.pglite.acquire();
-        return createSqlStore(ctx, db, { schema: spec.schema, onClose: (d) => opts.pglite.release(d) });
-      }
-      if (spec.kind === 'eventstore') {
-        const db = await opts.pglite.acquire();
-        return createPgliteEventStore(ctx, db, { onClose: (d) => opts.pglite.release(d) });
-      }
+      if (spec.kind === 'sql') return createSqlStore(ctx, await connect(ctx.name), { schema: spec.schema });
+      if (spec.kind === 'eventstore') return createPgliteEventStore(ctx, await connect(ctx.name));
       return (await createInPageStore(spec, ctx, { ...opts, nextDbName: (c) => `${namespace}-${c.name}-${++dbCounter}` }))!;
     },
   };

@@ -12,7 +12,7 @@ import { randomOrders } from './fuzzOrderSaga';
 
 let pglite: PgliteRuntime;
 beforeAll(async () => {
-  pglite = await getNodePgliteRuntime({ maxIdle: 8 });
+  pglite = await getNodePgliteRuntime();
 });
 
 async function hashOf(seed: number, stores: StoreProvider, faultSeed = seed) {

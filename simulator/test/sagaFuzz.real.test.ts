@@ -9,7 +9,7 @@ const PINNED: number[] = [];
 
 let pglite: PgliteRuntime;
 beforeAll(async () => {
-  pglite = await getNodePgliteRuntime({ maxIdle: 8 });
+  pglite = await getNodePgliteRuntime();
 });
 
 /**

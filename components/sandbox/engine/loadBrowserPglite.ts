@@ -46,8 +46,8 @@ async function load(): Promise<PgliteRuntime> {
     fetchOk(`${BASE}pglite.data`).then((r) => r.blob()),
     loadDataDir(),
   ]);
-  // A simulation holds up to six instances; keep that many warm so a reset or replay reuses them.
-  return createPgliteRuntime({ wasmModule, initdbModule, fsBundle, ...(dataDir ? { dataDir } : {}) }, { maxIdle: 8 });
+  // A simulation holds one instance (a schema per store); keep two warm so a reset or replay reuses one.
+  return createPgliteRuntime({ wasmModule, initdbModule, fsBundle, ...(dataDir ? { dataDir } : {}) }, { maxIdle: 2 });
 }
 
 /**

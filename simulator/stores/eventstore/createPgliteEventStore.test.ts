@@ -4,6 +4,7 @@ import type { JsonObject } from '../../core/json';
 import { createRng } from '../../core/rng';
 import { createTestStoreContext } from '../../core/storeContext';
 import { getNodePgliteRuntime } from '../sql/nodePgliteRuntime';
+import { sharePglite } from '../sql/sharedPglite';
 import { createPgliteEventStore, type PgliteEventStore } from './createPgliteEventStore';
 import { eventIdFor } from './eventId';
 import type { NewEvent, ProjectionDefinition, StoredEvent } from './types';
@@ -13,10 +14,10 @@ let store: PgliteEventStore;
 
 beforeAll(async () => {
   const runtime = await getNodePgliteRuntime();
-  const db = await runtime.acquire();
+  const shared = sharePglite(await runtime.acquire(), (d) => runtime.release(d));
   ctx = createTestStoreContext('order.events', 'order');
   // Small pages so the tests cross page boundaries.
-  store = await createPgliteEventStore(ctx, db, { onClose: (d) => runtime.release(d), pageSize: 7 });
+  store = await createPgliteEventStore(ctx, await shared.connect(ctx.name), { pageSize: 7 });
 });
 
 afterAll(async () => {

@@ -3,23 +3,23 @@
  * concurrency through UNIQUE(aggregate_id, event_version), upcasting on read, snapshots,
  * catch-up subscriptions with checkpoints, and keyed projections (CQRS read models).
  *
- * Placement: one PGlite instance per event store (the Order service's; Payment's audit gets
- * its own). The read models (`rm_<name>`) live in the same instance as the log, because a
- * batch's read-model rows and its checkpoint must commit in one local transaction: that is
- * what makes "a crash never double-applies" true without idempotency keys. The store treats
- * schema `public` as its own (reset drops it), so do not share its instance with a SqlStore.
+ * Placement: one PostgreSQL schema per event store (the Order service's; Payment's audit gets
+ * its own), on the simulation's shared PGlite instance (see `sharedPglite.ts`). The read
+ * models (`rm_<name>`) live in the same schema as the log, because a batch's read-model rows
+ * and its checkpoint must commit in one local transaction: that is what makes "a crash never
+ * double-applies" true without idempotency keys.
  *
  * Concurrency: an append is a single INSERT … SELECT, atomic by itself. A stale
  * expectedVersion is refused by the UNIQUE constraint (SQLSTATE 23505, turned into
  * ConcurrencyError), not by a read-then-write check, so it holds with any interleaving.
  * A failed append may consume global positions (BIGSERIAL): positions increase, with gaps.
  */
-import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { Transaction } from '@electric-sql/pglite';
 import { ConcurrencyError, MalformedEventError, SimError, ValidationError } from '../../core/errors';
 import { deepClone, type Json, type JsonObject } from '../../core/json';
 import type { StoreContext } from '../../core/storeContext';
-import { exportPublicSchema, importPublicSchema, toSqlError, type SqlStoreState } from '../sql/createSqlStore';
-import { resetDatabase } from '../sql/pgliteRuntime';
+import { exportSchema, importSchema, toSqlError, type SqlStoreState } from '../sql/createSqlStore';
+import type { SchemaConnection } from '../sql/sharedPglite';
 import { eventIdFor } from './eventId';
 import { EVENT_STORE_SCHEMA, STREAM_VERSION_CONSTRAINTS, readModelTableDdl } from './schema';
 import type {
@@ -38,8 +38,6 @@ import { UpcasterRegistry, validateNewEvents } from './upcasting';
 export interface PgliteEventStoreOptions {
   /** Default 'event store · PGlite'. */
   engineLabel?: string;
-  /** What close() does with the instance. Default `db.close()`; pass `(db) => runtime.release(db)` for a pooled one. */
-  onClose?: (db: PGlite) => Promise<void>;
   /** Events per page for catch-up and rebuild. Default 5,000. */
   pageSize?: number;
 }
@@ -194,12 +192,12 @@ interface SubscriptionState {
  * Creates the event store on a PGlite instance (runs the schema).
  *
  * @param ctx - the owning service's context (Order, or Payment for its audit).
- * @param db - an instance this store owns alone (from `runtime.acquire()`).
- * @param opts - label, close behaviour, page size.
+ * @param db - the store's schema on a (shared) PGlite instance; close() releases it.
+ * @param opts - label, page size.
  */
 export async function createPgliteEventStore(
   ctx: StoreContext,
-  db: PGlite,
+  db: SchemaConnection,
   opts: PgliteEventStoreOptions = {},
 ): Promise<PgliteEventStore> {
   const defaultPageSize = opts.pageSize ?? 5000;
@@ -231,7 +229,7 @@ export async function createPgliteEventStore(
     }
   }
 
-  async function q<T = unknown[]>(sql: string, params?: unknown[], exec: Pick<PGlite, 'query'> = db): Promise<T[]> {
+  async function q<T = unknown[]>(sql: string, params?: unknown[], exec: Pick<SchemaConnection, 'query'> = db): Promise<T[]> {
     try {
       return (await exec.query<T>(sql, params, { rowMode: 'array' })).rows;
     } catch (e) {
@@ -239,7 +237,7 @@ export async function createPgliteEventStore(
     }
   }
 
-  async function streamVersionOf(streamId: string, exec: Pick<PGlite, 'query'> = db): Promise<number> {
+  async function streamVersionOf(streamId: string, exec: Pick<SchemaConnection, 'query'> = db): Promise<number> {
     const rows = await q<[number]>(
       `SELECT coalesce(max(event_version), 0) FROM event_store WHERE aggregate_id = $1`,
       [streamId],
@@ -248,7 +246,7 @@ export async function createPgliteEventStore(
     return Number(rows[0]![0]);
   }
 
-  async function headPositionOf(exec: Pick<PGlite, 'query'> = db): Promise<number> {
+  async function headPositionOf(exec: Pick<SchemaConnection, 'query'> = db): Promise<number> {
     const rows = await q<[number]>(`SELECT coalesce(max(global_position), 0) FROM event_store`, [], exec);
     return Number(rows[0]![0]);
   }
@@ -387,7 +385,7 @@ export async function createPgliteEventStore(
     from: number,
     limit: number,
     handles?: readonly string[],
-    exec: Pick<PGlite, 'query'> = db,
+    exec: Pick<SchemaConnection, 'query'> = db,
   ): Promise<StoredEvent[]> {
     const lim = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : null;
     const rows = handles
@@ -449,12 +447,12 @@ export async function createPgliteEventStore(
     return { state, version, snapshotVersion: snap ? snap.version : null, eventsApplied: tail.length, snapshotSaved };
   }
 
-  async function readCheckpoint(name: string, exec: Pick<PGlite, 'query'> = db): Promise<number> {
+  async function readCheckpoint(name: string, exec: Pick<SchemaConnection, 'query'> = db): Promise<number> {
     const rows = await q<[number]>(`SELECT position FROM subscription_checkpoints WHERE name = $1`, [name], exec);
     return rows[0] ? Number(rows[0][0]) : 0;
   }
 
-  async function writeCheckpoint(name: string, position: number, exec: Pick<PGlite, 'query'> = db): Promise<void> {
+  async function writeCheckpoint(name: string, position: number, exec: Pick<SchemaConnection, 'query'> = db): Promise<void> {
     await q(
       `INSERT INTO subscription_checkpoints (name, position) VALUES ($1, $2)
        ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position`,
@@ -587,7 +585,7 @@ export async function createPgliteEventStore(
 
   async function resetInternal(): Promise<void> {
     knownVersions.clear();
-    await resetDatabase(db);
+    await db.reset();
     await db.exec(EVENT_STORE_SCHEMA);
     for (const p of projections.values()) {
       p.tableReady = false;
@@ -765,7 +763,7 @@ export async function createPgliteEventStore(
     exportState: () =>
       op('exportState', 'export event store', async () => {
         await ensureTables();
-        return (await exportPublicSchema(db)) as unknown as Json;
+        return (await exportSchema(db, db.schema)) as unknown as Json;
       }),
 
     importState: (state) =>
@@ -773,7 +771,7 @@ export async function createPgliteEventStore(
         await ensureTables();
         knownVersions.clear();
         try {
-          await db.transaction((tx) => importPublicSchema(tx, state as unknown as SqlStoreState));
+          await db.transaction((tx) => importSchema(tx, db.schema, state as unknown as SqlStoreState));
         } finally {
           for (const p of projections.values()) p.docs = null;
         }
@@ -786,7 +784,7 @@ export async function createPgliteEventStore(
       if (closed) return;
       closed = true;
       ctx.record({ op: 'close', summary: 'close', ok: true });
-      await (opts.onClose ? opts.onClose(db) : db.close());
+      await db.release();
     },
   };
   return store;

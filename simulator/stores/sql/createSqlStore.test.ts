@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PGlite } from '@electric-sql/pglite';
 import { createTestStoreContext } from '../../core/storeContext';
 import { ForeignStoreAccessError, SqlError } from '../../core/errors';
 import { createSqlStore } from './createSqlStore';
 import { dataDirCachePath, getNodePgliteRuntime } from './nodePgliteRuntime';
 import type { PgliteRuntime } from './pgliteRuntime';
+import { schemaNameFor, sharePglite, type SharedPglite } from './sharedPglite';
 import type { SqlStore } from './types';
 
 const SCHEMA = `
@@ -18,16 +18,16 @@ const SCHEMA = `
 `;
 
 let runtime: PgliteRuntime;
-let db: PGlite;
+let shared: SharedPglite;
 let ctx: ReturnType<typeof createTestStoreContext>;
 let store: SqlStore;
 
 beforeAll(async () => {
   runtime = await getNodePgliteRuntime();
-  db = await runtime.acquire();
+  // When the last schema is released, the instance goes back to the pool.
+  shared = sharePglite(await runtime.acquire(), (d) => runtime.release(d));
   ctx = createTestStoreContext('user.sql', 'user');
-  // onClose: the instance goes back to the pool, not to the garbage collector.
-  store = await createSqlStore(ctx, db, { schema: SCHEMA, onClose: (d) => runtime.release(d) });
+  store = await createSqlStore(ctx, await shared.connect(ctx.name), { schema: SCHEMA });
 });
 
 afterAll(async () => {
@@ -186,11 +186,11 @@ describe('createSqlStore', () => {
   });
 
   it('reset drops everything and re-runs the schema', async () => {
-    await store.exec(`INSERT INTO tags VALUES ('a', 1); CREATE TABLE scratch (x INT); CREATE SCHEMA other; CREATE TABLE other.t (x INT);`);
+    await store.exec(`INSERT INTO tags VALUES ('a', 1); CREATE TABLE scratch (x INT); CREATE SEQUENCE counter;`);
     await store.reset();
     expect(await store.tables()).toEqual(['accounts', 'tags', 'transfers']);
-    const schemas = await store.query(`SELECT nspname FROM pg_namespace WHERE nspname = 'other'`);
-    expect(schemas.rows).toEqual([]);
+    const left = await store.query(`SELECT relname FROM pg_class WHERE relname IN ('scratch', 'counter')`);
+    expect(left.rows).toEqual([]);
     const id = await store.query<{ id: number }>(`INSERT INTO accounts (owner, balance) VALUES ('a', 1) RETURNING id`);
     expect(id.rows[0]!.id).toBe(1);
   });
@@ -200,9 +200,86 @@ describe('createSqlStore', () => {
     denied.checkAccess = () => {
       throw new ForeignStoreAccessError('order', 'user', 'user.sql');
     };
-    const other = await createSqlStore(denied, db, { schema: '', onClose: async () => {} });
+    const other = await createSqlStore(denied, await shared.connect('denied.sql'), { schema: '' });
     await expect(other.query('SELECT 1')).rejects.toBeInstanceOf(ForeignStoreAccessError);
     expect(denied.reports).toEqual([]);
+  });
+});
+
+describe('stores sharing one PGlite instance, a schema each', () => {
+  const ACCOUNTS = `CREATE TABLE accounts (id SERIAL PRIMARY KEY, owner TEXT NOT NULL)`;
+
+  async function twoStores() {
+    const host = sharePglite(await runtime.acquire(), (d) => runtime.release(d));
+    const a = await createSqlStore(createTestStoreContext('payment.db', 'payment'), await host.connect('payment.db'), { schema: ACCOUNTS });
+    const b = await createSqlStore(createTestStoreContext('user.db', 'user'), await host.connect('user.db'), { schema: ACCOUNTS });
+    return { host, a, b };
+  }
+
+  it('keeps same-named tables and sequences apart', async () => {
+    const { host, a, b } = await twoStores();
+    expect(host.schemas).toEqual(['payment_db', 'user_db']);
+    // Interleaved, not awaited one by one: the lock must keep each statement in its own schema.
+    await Promise.all([
+      a.query(`INSERT INTO accounts (owner) VALUES ('ann'), ('amy')`),
+      b.query(`INSERT INTO accounts (owner) VALUES ('bob')`),
+      a.query(`INSERT INTO accounts (owner) VALUES ('al')`),
+    ]);
+    expect((await a.query('SELECT id, owner FROM accounts ORDER BY id')).rows).toEqual([
+      { id: 1, owner: 'ann' },
+      { id: 2, owner: 'amy' },
+      { id: 3, owner: 'al' },
+    ]);
+    expect((await b.query('SELECT id, owner FROM accounts')).rows).toEqual([{ id: 1, owner: 'bob' }]);
+    expect(await a.tables()).toEqual(['accounts']);
+    await a.close();
+    await b.close();
+  });
+
+  it('resets, exports and imports one store without touching the other', async () => {
+    const { a, b } = await twoStores();
+    await a.query(`INSERT INTO accounts (owner) VALUES ('ann')`);
+    await b.query(`INSERT INTO accounts (owner) VALUES ('bob')`);
+    const aState = await a.exportState();
+    await a.reset();
+    expect((await a.query('SELECT * FROM accounts')).rows).toEqual([]);
+    expect((await b.query('SELECT owner FROM accounts')).rows).toEqual([{ owner: 'bob' }]);
+    await b.importState(aState);
+    expect((await b.query('SELECT owner FROM accounts')).rows).toEqual([{ owner: 'ann' }]);
+    await a.close();
+    await b.close();
+  });
+
+  it('a SET search_path typed in one console does not move the next statement of another store', async () => {
+    const { a, b } = await twoStores();
+    await b.query(`INSERT INTO accounts (owner) VALUES ('bob')`);
+    await a.exec(`SET search_path TO user_db`);
+    expect((await a.query('SELECT count(*)::int AS n FROM accounts')).rows).toEqual([{ n: 0 }]);
+    await a.exec(`RESET ALL`);
+    expect((await b.query('SELECT owner FROM accounts')).rows).toEqual([{ owner: 'bob' }]);
+    // A failing statement leaves both usable.
+    await expect(a.query('SELEC 1')).rejects.toBeInstanceOf(SqlError);
+    expect((await b.query('SELECT count(*)::int AS n FROM accounts')).rows).toEqual([{ n: 1 }]);
+    await a.close();
+    await b.close();
+  });
+
+  it('gives the instance back to the pool, empty, when the last store closes', async () => {
+    const { host, a, b } = await twoStores();
+    await a.close();
+    expect(host.released).toBe(false);
+    const idleBefore = runtime.stats().idle;
+    await b.close();
+    expect(host.released).toBe(true);
+    expect(runtime.stats().idle).toBe(idleBefore + 1);
+    await expect(host.connect('late.db')).rejects.toThrow(/given back/);
+  });
+
+  it('names schemas after stores, safely', () => {
+    expect(schemaNameFor('orchestrator.sagas')).toBe('orchestrator_sagas');
+    expect(schemaNameFor('Payment.Audit')).toBe('payment_audit');
+    expect(schemaNameFor('1st.db')).toBe('s_1st_db');
+    expect(schemaNameFor('pg.catalog')).toBe('s_pg_catalog');
   });
 });
 

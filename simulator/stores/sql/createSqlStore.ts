@@ -6,23 +6,19 @@
  * SQL text, the 1-based position and the SQLSTATE; a failing statement never leaves
  * the store unusable.
  */
-import type { PGlite, Results } from '@electric-sql/pglite';
+import type { Results } from '@electric-sql/pglite';
 import type { Json } from '../../core/json';
 import type { StoreContext } from '../../core/storeContext';
 import { SimError, SqlError } from '../../core/errors';
 import type { SqlExecutor, SqlResult, SqlStore } from './types';
-import { quoteIdent, resetDatabase } from './pgliteRuntime';
+import { quoteIdent } from './pgliteRuntime';
+import type { SchemaConnection } from './sharedPglite';
 
 export interface CreateSqlStoreOptions {
   /** DDL run at creation and after every reset. Keep it deterministic: no NOW()/random() defaults. */
   schema: string;
   /** Shown in the UI. Default 'PostgreSQL · PGlite'. */
   engineLabel?: string;
-  /**
-   * What close() does with the instance. Default: `db.close()`. Pass
-   * `(db) => runtime.release(db)` to give a pooled instance back instead.
-   */
-  onClose?: (db: PGlite) => Promise<void>;
 }
 
 /** The JSON shape of {@link SqlStore.exportState} for a PGlite store. */
@@ -79,22 +75,29 @@ function toResult<Row>(r: Results<Row>): SqlResult<Row> {
   };
 }
 
+/** What the export/import helpers need: a query runner (a schema connection or an open transaction). */
+interface Queryable {
+  query<Row>(sql: string, params?: unknown[]): Promise<Results<Row>>;
+  exec(sql: string): Promise<Array<Results>>;
+}
+
 /**
- * Rows of every user table of `public` as JSON, tables sorted by name, rows by primary
- * key (or by the whole row's text when a table has none), sequences with their last value.
+ * Rows of every table of `schema` as JSON, tables sorted by name, rows by primary key
+ * (or by the whole row's text when a table has none), sequences with their last value.
  * Shared by the SQL store and the event store.
  */
-export async function exportPublicSchema(db: Pick<PGlite, 'query'>): Promise<SqlStoreState> {
-  const tables = await listTables(db);
+export async function exportSchema(db: Pick<Queryable, 'query'>, schema: string): Promise<SqlStoreState> {
+  const tables = await listTables(db, schema);
   const pk = await db.query<{ table: string; cols: string[] }>(
     `SELECT c.relname AS table, array_agg(a.attname ORDER BY k.ord) AS cols
        FROM pg_index i
        JOIN pg_class c ON c.oid = i.indrelid
-       JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+       JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = $1
        CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
       WHERE i.indisprimary
       GROUP BY c.relname`,
+    [schema],
   );
   const pkByTable = new Map(pk.rows.map((r) => [r.table, r.cols]));
   const out: SqlStoreState = { tables: {}, sequences: {} };
@@ -106,58 +109,67 @@ export async function exportPublicSchema(db: Pick<PGlite, 'query'>): Promise<Sql
       : `t::text COLLATE "C"`;
     // One json_agg per table: a single value to parse instead of one object per row.
     const r = await db.query<{ rows: Json[] }>(
-      `SELECT coalesce(json_agg(row_to_json(t) ORDER BY ${order}), '[]'::json) AS rows FROM ${quoteIdent(table)} t`,
+      `SELECT coalesce(json_agg(row_to_json(t) ORDER BY ${order}), '[]'::json) AS rows FROM ${qualified(schema, table)} t`,
     );
     out.tables[table] = r.rows[0]!.rows;
   }
   const seqs = await db.query<{ name: string; last_value: number | null }>(
-    `SELECT sequencename AS name, last_value FROM pg_sequences WHERE schemaname = 'public' ORDER BY sequencename`,
+    `SELECT sequencename AS name, last_value FROM pg_sequences WHERE schemaname = $1 ORDER BY sequencename`,
+    [schema],
   );
   for (const s of seqs.rows) out.sequences[s.name] = s.last_value === null ? null : Number(s.last_value);
   return out;
 }
 
 /**
- * Replaces the content of the `public` tables with `state` (from {@link exportPublicSchema}):
+ * Replaces the content of the tables of `schema` with `state` (from {@link exportSchema}):
  * truncate all, insert set-based per table, restore sequences. Runs in the caller's
  * transaction; foreign keys are not checked while loading (rows were consistent when exported).
  */
-export async function importPublicSchema(tx: Pick<PGlite, 'query' | 'exec'>, state: SqlStoreState): Promise<void> {
-  const tables = await listTables(tx);
+export async function importSchema(tx: Queryable, schema: string, state: SqlStoreState): Promise<void> {
+  const tables = await listTables(tx, schema);
   const known = new Set(tables);
   for (const name of Object.keys(state.tables ?? {})) {
     if (!known.has(name)) throw new SqlError(`importState: table "${name}" does not exist in the schema`, '');
   }
   if (tables.length > 0) {
-    await tx.exec(`TRUNCATE ${tables.map(quoteIdent).join(', ')} RESTART IDENTITY CASCADE`);
+    await tx.exec(`TRUNCATE ${tables.map((t) => qualified(schema, t)).join(', ')} RESTART IDENTITY CASCADE`);
   }
   // replica role: FK triggers do not fire, so tables can be loaded in any order.
   await tx.exec(`SET LOCAL session_replication_role = replica`);
   for (const [name, rows] of Object.entries(state.tables ?? {})) {
     if (!Array.isArray(rows) || rows.length === 0) continue;
+    const table = qualified(schema, name);
     const cols = await tx.query<{ attname: string }>(
       `SELECT a.attname FROM pg_attribute a
         WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
         ORDER BY a.attnum`,
-      [quoteIdent(name)],
+      [table],
     );
     const list = cols.rows.map((c) => quoteIdent(c.attname)).join(', ');
     await tx.query(
-      `INSERT INTO ${quoteIdent(name)} (${list}) OVERRIDING SYSTEM VALUE
-       SELECT ${list} FROM json_populate_recordset(NULL::${quoteIdent(name)}, $1::json)`,
+      `INSERT INTO ${table} (${list}) OVERRIDING SYSTEM VALUE
+       SELECT ${list} FROM json_populate_recordset(NULL::${table}, $1::json)`,
       [JSON.stringify(rows)],
     );
   }
   await tx.exec(`SET LOCAL session_replication_role = origin`);
   for (const [name, value] of Object.entries(state.sequences ?? {})) {
-    if (value === null) await tx.exec(`ALTER SEQUENCE ${quoteIdent(name)} RESTART`);
-    else await tx.query(`SELECT setval($1::regclass, $2::bigint, true)`, [quoteIdent(name), value]);
+    const sequence = qualified(schema, name);
+    if (value === null) await tx.exec(`ALTER SEQUENCE ${sequence} RESTART`);
+    else await tx.query(`SELECT setval($1::regclass, $2::bigint, true)`, [sequence, value]);
   }
 }
 
-async function listTables(db: Pick<PGlite, 'query'>): Promise<string[]> {
+/** `"schema"."name"` */
+function qualified(schema: string, name: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
+}
+
+async function listTables(db: Pick<Queryable, 'query'>, schema: string): Promise<string[]> {
   const r = await db.query<{ tablename: string }>(
-    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename COLLATE "C"`,
+    `SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename COLLATE "C"`,
+    [schema],
   );
   return r.rows.map((x) => x.tablename);
 }
@@ -170,10 +182,10 @@ async function listTables(db: Pick<PGlite, 'query'>): Promise<string[]> {
  * waiting instead would deadlock a handler that awaits them inside its transaction.
  *
  * @param ctx - the owning service's context (access checks, trace, virtual clock).
- * @param db - the instance; close() hands it to `opts.onClose` (default: closes it).
- * @param opts - schema DDL, UI label, close behaviour.
+ * @param db - the store's schema on a (shared) PGlite instance; close() releases it.
+ * @param opts - schema DDL, UI label.
  */
-export async function createSqlStore(ctx: StoreContext, db: PGlite, opts: CreateSqlStoreOptions): Promise<SqlStore> {
+export async function createSqlStore(ctx: StoreContext, db: SchemaConnection, opts: CreateSqlStoreOptions): Promise<SqlStore> {
   const engineLabel = opts.engineLabel ?? 'PostgreSQL · PGlite';
   let closed = false;
   let inTransaction = false;
@@ -306,7 +318,7 @@ export async function createSqlStore(ctx: StoreContext, db: PGlite, opts: Create
 
     async tables() {
       guard('tables', '');
-      return simple('tables', 'list tables', () => listTables(db), (t) => t.length);
+      return simple('tables', 'list tables', () => listTables(db, db.schema), (t) => t.length);
     },
 
     async exportState() {
@@ -314,7 +326,7 @@ export async function createSqlStore(ctx: StoreContext, db: PGlite, opts: Create
       return simple(
         'exportState',
         'export all tables',
-        async () => (await exportPublicSchema(db)) as unknown as Json,
+        async () => (await exportSchema(db, db.schema)) as unknown as Json,
         (s) => Object.keys((s as unknown as SqlStoreState).tables).length,
       );
     },
@@ -322,14 +334,14 @@ export async function createSqlStore(ctx: StoreContext, db: PGlite, opts: Create
     async importState(state: Json) {
       guard('importState', '');
       await simple('importState', 'truncate + insert all tables', () =>
-        db.transaction(async (tx) => importPublicSchema(tx, state as unknown as SqlStoreState)),
+        db.transaction(async (tx) => importSchema(tx, db.schema, state as unknown as SqlStoreState)),
       );
     },
 
     async reset() {
       guard('reset', '');
       await simple('reset', 'drop schema, run DDL', async () => {
-        await resetDatabase(db);
+        await db.reset();
         if (opts.schema.trim()) await db.exec(opts.schema);
       });
     },
@@ -338,7 +350,7 @@ export async function createSqlStore(ctx: StoreContext, db: PGlite, opts: Create
       ctx.checkAccess();
       if (closed) return;
       closed = true;
-      await simple('close', 'close', () => (opts.onClose ? opts.onClose(db) : db.close()));
+      await simple('close', 'close', () => db.release());
     },
   };
   return store;

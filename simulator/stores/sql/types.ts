@@ -30,6 +30,6 @@ export interface SqlStore extends StoreBase, SqlExecutor {
    * so no statement of a failed transaction is left behind.
    */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-  /** Names of the user tables (schema public), sorted. */
+  /** Names of the store's tables, sorted. */
   tables(): Promise<string[]>;
 }
