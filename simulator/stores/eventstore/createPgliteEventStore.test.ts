@@ -4,20 +4,23 @@ import type { JsonObject } from '../../core/json';
 import { createRng } from '../../core/rng';
 import { createTestStoreContext } from '../../core/storeContext';
 import { getNodePgliteRuntime } from '../sql/nodePgliteRuntime';
-import { sharePglite } from '../sql/sharedPglite';
+import { sharePglite, type SchemaConnection } from '../sql/sharedPglite';
 import { createPgliteEventStore, type PgliteEventStore } from './createPgliteEventStore';
 import { eventIdFor } from './eventId';
 import type { NewEvent, ProjectionDefinition, StoredEvent } from './types';
 
 let ctx: ReturnType<typeof createTestStoreContext>;
 let store: PgliteEventStore;
+/** The store's schema, for writing behind its back. */
+let conn: SchemaConnection;
 
 beforeAll(async () => {
   const runtime = await getNodePgliteRuntime();
   const shared = sharePglite(await runtime.acquire(), (d) => runtime.release(d));
   ctx = createTestStoreContext('order.events', 'order');
   // Small pages so the tests cross page boundaries.
-  store = await createPgliteEventStore(ctx, await shared.connect(ctx.name), { pageSize: 7 });
+  conn = await shared.connect(ctx.name);
+  store = await createPgliteEventStore(ctx, conn, { pageSize: 7 });
 });
 
 afterAll(async () => {
@@ -76,6 +79,28 @@ describe('append and read', () => {
     ]);
     expect((await store.readAll(1, 2)).map((e) => e.globalPosition)).toEqual([2, 3]);
     expect(await store.headPosition()).toBe(4);
+  });
+
+  it('numbers events itself, and steps over a position written behind its back', async () => {
+    const r1 = await store.append('a', 'T', [{ type: 'X', data: { n: 1 } }], 0);
+    expect(r1.positions).toEqual([1]);
+    // Someone types an INSERT with an explicit position into the store's schema.
+    await conn.query(
+      `INSERT INTO event_store (global_position, event_id, aggregate_id, aggregate_type, event_type, event_data, event_schema_version, event_version, created_at)
+       VALUES (2, $1, 'z', 'T', 'X', '{}', 1, 1, 0)`,
+      [eventIdFor('z', 1)],
+    );
+    const r2 = await store.append('a', 'T', [{ type: 'X', data: { n: 2 } }], 1);
+    expect(r2.positions).toEqual([3]);
+    const r3 = await store.append('b', 'T', [{ type: 'X', data: { n: 3 } }, { type: 'X', data: { n: 4 } }], 0);
+    expect(r3.positions).toEqual([4, 5]);
+    expect((await store.readAll()).map((e) => [e.globalPosition, e.streamId, e.version])).toEqual([
+      [1, 'a', 1],
+      [2, 'z', 1],
+      [3, 'a', 2],
+      [4, 'b', 1],
+      [5, 'b', 2],
+    ]);
   });
 
   it('event ids are deterministic UUIDs: same stream + version, same id', () => {

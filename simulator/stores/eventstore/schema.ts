@@ -6,7 +6,9 @@
  * - `created_at BIGINT` holds virtual ms passed by the store, not `DEFAULT NOW()`
  *   (the same seed must give the same rows).
  * - `global_position BIGSERIAL PRIMARY KEY` orders the whole log for readAll and
- *   subscriptions; `event_id` stays a UUID, unique, derived from stream id + version.
+ *   subscriptions; the store, the log's only writer, numbers events itself (reading the
+ *   serial back with RETURNING cost a third of an append); the default stays for rows typed
+ *   by hand. `event_id` stays a UUID, unique, derived from stream id + version.
  * - `event_schema_version` is the payload's schema version, for upcasting on read.
  * - `idx_events_aggregate` is kept because the course shows it, though the
  *   UNIQUE(aggregate_id, event_version) index already serves lookups by aggregate.
@@ -52,6 +54,9 @@ CREATE INDEX idx_events_created ON event_store(created_at);
  * event_version) and, because event ids derive from stream + version, UNIQUE(event_id).
  */
 export const STREAM_VERSION_CONSTRAINTS = ['event_store_aggregate_id_event_version_key', 'event_store_event_id_key'];
+
+/** The primary key on global_position: violated only when a row was written behind the store's back. */
+export const POSITION_CONSTRAINT = 'event_store_pkey';
 
 /** DDL of a read-model table (name already validated). */
 export function readModelTableDdl(table: string): string {
