@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { SandboxWorkspace } from '@/components/sandbox/SandboxWorkspace';
+import { PglitePreload } from '@/components/sandbox/engine/PglitePreload';
 
 export const metadata: Metadata = {
   title: 'Sandbox',
@@ -9,6 +10,7 @@ export const metadata: Metadata = {
 export default function SandboxPage() {
   return (
     <div className="sandbox-page">
+      <PglitePreload />
       <div className="page-intro">
         <h1>Sandbox</h1>
         <p className="muted">

@@ -3,8 +3,8 @@ import { loadBrowserPglite } from './loadBrowserPglite';
 
 /**
  * The one place the sandbox chooses its stores: the real engines. PGlite (one instance per
- * SQL store and event store, from the page's pooled runtime), Dexie on the browser's IndexedDB,
- * the Redis-style KV and the search index.
+ * simulation from the page's pooled runtime, a schema per SQL store and event store), Dexie on
+ * the browser's IndexedDB, the Redis-style KV and the search index.
  */
 export async function createStoreProvider(): Promise<{ provider: StoreProvider; real: boolean }> {
   const pglite = await loadBrowserPglite();

@@ -1,4 +1,5 @@
 import { createPgliteRuntime, type PgliteRuntime } from '@/simulator';
+import { PGLITE_BASE as BASE } from './pgliteAssets';
 
 /**
  * Loads PGlite in the page from the assets scripts/prepareAssets.mjs copies into public/pglite/.
@@ -16,7 +17,8 @@ interface PgliteManifest {
   files: Record<string, number>;
 }
 
-const BASE = '/pglite/';
+/** The smallest valid wasm module: magic number and version. */
+const EMPTY_WASM = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 
 let runtimePromise: Promise<PgliteRuntime> | null = null;
 
@@ -40,12 +42,15 @@ async function load(): Promise<PgliteRuntime> {
   for (const name of ['pglite.wasm', 'initdb.wasm', 'pglite.data']) {
     if (!(name in manifest.files)) throw new Error(`public/pglite/manifest.json does not list ${name}; run npm run prepare-assets.`);
   }
-  const [wasmModule, initdbModule, fsBundle, dataDir] = await Promise.all([
+  const [wasmModule, fsBundle, dataDir] = await Promise.all([
     compile(`${BASE}pglite.wasm`),
-    compile(`${BASE}initdb.wasm`),
     fetchOk(`${BASE}pglite.data`).then((r) => r.blob()),
     loadDataDir(),
   ]);
+  // initdb only runs without a data dir. PGlite starts downloading initdb.wasm from a URL
+  // next to its bundle when it is given no module, so it gets an empty one instead of
+  // a 1 MB fetch and compile that would compete with pglite.wasm's.
+  const initdbModule = dataDir ? new WebAssembly.Module(EMPTY_WASM) : await compile(`${BASE}initdb.wasm`);
   // A simulation holds one instance (a schema per store); keep two warm so a reset or replay reuses one.
   return createPgliteRuntime({ wasmModule, initdbModule, fsBundle, ...(dataDir ? { dataDir } : {}) }, { maxIdle: 2 });
 }
