@@ -12,6 +12,7 @@ import { editorHeight } from './editor/editorHeight';
 import { GradeReportView } from './GradeReportView';
 import { Hints } from './Hints';
 import { gradeInPage, runInPage } from './lessonRuntime';
+import { replayLink, replayRecordsFor, saveReplays } from '@/components/sandbox/replay/replayRecords';
 import { SolutionReveal } from './SolutionReveal';
 import { useExerciseFiles } from './useExerciseFiles';
 
@@ -40,6 +41,7 @@ export function ExercisePanel({ lessonId, exercise, brief, hints }: ExercisePane
   const [consoleLines, setConsoleLines] = useState<ConsoleLine[]>([]);
   const [diagnostics, setDiagnostics] = useState<CodeDiagnostic[]>([]);
   const [report, setReport] = useState<GradeReport | null>(null);
+  const [replayLinks, setReplayLinks] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ tone: 'info' | 'error'; text: string } | null>(null);
   const [confirmReset, setConfirmReset] = useState(false);
   const reportRef = useRef<HTMLDivElement>(null);
@@ -79,12 +81,17 @@ export function ExercisePanel({ lessonId, exercise, brief, hints }: ExercisePane
     setBusy({ kind: 'grade', done: 0, total: exercise.criteria.length, label: 'Loading the grader and the databases…' });
     setMessage(null);
     try {
+      const graded = { ...files };
       const r = await gradeInPage({
         lessonId,
         exerciseId: exercise.id,
-        files,
+        files: graded,
         onProgress: (done, total, label) => setBusy({ kind: 'grade', done, total, label }),
       });
+      // Each failure's run, with the code as graded, for "Replay in sandbox" (saved before the links show).
+      const records = replayRecordsFor(r, exercise, graded, Date.now());
+      await saveReplays(records).catch(() => undefined);
+      setReplayLinks(Object.fromEntries(records.map((rec) => [rec.criterionId, replayLink(rec)])));
       setReport(r);
       setDiagnostics(r.diagnostics);
       setConsoleLines(r.console);
@@ -96,7 +103,7 @@ export function ExercisePanel({ lessonId, exercise, brief, hints }: ExercisePane
     } finally {
       setBusy(null);
     }
-  }, [files, busy, flush, lessonId, exercise.id, exercise.criteria.length]);
+  }, [files, busy, flush, lessonId, exercise]);
 
   const activeFile = exercise.files.find((f) => f.name === active)!;
   const tabsId = `${uid}-tabs`;
@@ -277,7 +284,7 @@ export function ExercisePanel({ lessonId, exercise, brief, hints }: ExercisePane
           label={`Console of ${exercise.title}`}
           empty="Run your code to see what it logs here (with virtual time)."
         />
-        <div ref={reportRef}>{report && <GradeReportView report={report} headingId={`${uid}-report`} />}</div>
+        <div ref={reportRef}>{report && <GradeReportView report={report} headingId={`${uid}-report`} replayLinks={replayLinks} />}</div>
       </div>
     </section>
   );
