@@ -66,6 +66,8 @@ export function SimProvider({ children }: { children: ReactNode }) {
     };
 
     (async () => {
+      // Started first, so the replay banner shows at once while IndexedDB is read.
+      const replayOpening = replay.begin(window.location.search);
       let raw: unknown;
       try {
         raw = await loadSavedState();
@@ -77,7 +79,7 @@ export function SimProvider({ children }: { children: ReactNode }) {
       saved = parsed.state;
       if (parsed.problem) store.getState().addUiProblem({ level: 'warning', time: null, service: null, code: 'SAVED_STATE', message: parsed.problem });
       // A replay of graded code (the grade report's "Replay in sandbox") wins over everything.
-      const replayRun = await replay.begin(window.location.search);
+      const replayRun = await replayOpening;
       if (cancelled) return;
       if (replayRun) saved = { ...saved, ...replayRun, liveActions: [] };
       // A link (a lesson's scenario card, an older replay link) wins over the saved run.
