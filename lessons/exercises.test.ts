@@ -60,6 +60,8 @@ describe.each(exercises)('$lesson / $exercise', ({ lesson, exercise }) => {
       expect(c.explanation.length).toBeGreaterThan(10);
       expect(c.seed).not.toBeNull();
       expect(c.replay?.scenario).toBeTruthy();
+      // The failing run itself, for "Replay in sandbox" (replay.test.ts runs it again).
+      expect(c.replay?.run?.trace.hash).toBeTruthy();
     }
   });
 

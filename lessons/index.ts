@@ -5,6 +5,7 @@
  *   gradeExercise(opts) → GradeReport            the Grade button / `npm run grade`
  *   runExercise(opts) → RunReport                the Run button (one demo simulation)
  *   transpile(file, source) → diagnostics        editor diagnostics (syntax; Monaco does types)
+ *   createReplay(opts) → LearnerReplay            a failed criterion's run again, with the learner's code (sandbox)
  */
 import { LESSONS } from './content';
 import type { Lesson } from './types';
@@ -12,6 +13,7 @@ import type { Lesson } from './types';
 export { LESSONS };
 export type * from './types';
 export { gradeExercise, runExercise } from './grader/grade';
+export { createReplay, ReplayError, type LearnerReplay, type ReplayOptions } from './grader/replay';
 export { transpile, transpileAll, type TranspileResult } from './runtime/transpile';
 export { LearnerSandbox, LearnerError, SandboxLimitError, DEFAULT_LIMITS, type SandboxLimits, type SandboxOptions } from './runtime/sandbox';
 

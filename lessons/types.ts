@@ -2,7 +2,7 @@
  * The learning loop's contract (written by the lead; the lesson engine implements it,
  * the lesson pages and the headless grader consume it).
  */
-import type { FaultPlan, StoreProvider } from '@/simulator';
+import type { FaultPlan, Json, StoreProvider } from '@/simulator';
 
 /** One file of an exercise, as the editor shows it in a tab. */
 export interface ExerciseFile {
@@ -78,7 +78,36 @@ export interface CriterionResult {
   /** For a failure: the seed and fault plan that reproduce it, and the scenario to replay. */
   seed: number | null;
   faultPlan?: FaultPlan;
-  replay?: { scenario: string; seed: number; faultPlan?: FaultPlan };
+  replay?: CriterionReplay;
+}
+
+/** What a failing run's trace came to: a replay of the same run must come to the same. */
+export interface TraceSummary {
+  /** The engine's hash over every trace event. */
+  hash: string;
+  /** Trace events emitted. */
+  events: number;
+  /** Virtual time (ms) when the run stopped. */
+  endTime: number;
+}
+
+/** The simulation a failing check ran, as data: enough to run it again with the learner's code. */
+export interface ReplayRun {
+  /** In words: "Carol's trip b-3, Alice's trip b-1". */
+  title: string;
+  /** The simulation's inputs, in the exercise's own shape (trips, commands…). */
+  input: Json;
+  trace: TraceSummary;
+}
+
+/** How to reproduce a failed criterion. */
+export interface CriterionReplay {
+  /** The catalogue scenario the run resembles (the sandbox's fallback when there is no `run`). */
+  scenario: string;
+  seed: number;
+  faultPlan?: FaultPlan;
+  /** The failing run itself, for replaying the learner's code (see `createReplay`). */
+  run?: ReplayRun;
 }
 
 export interface GradeReport {

@@ -11,7 +11,8 @@ import { EditorPlaceholder } from './editor/EditorPlaceholder';
 import { editorHeight } from './editor/editorHeight';
 import { GradeReportView } from './GradeReportView';
 import { Hints } from './Hints';
-import { gradeInPage, runInPage } from './lessonRuntime';
+import { cancelInPage, gradeInPage, GradingCancelledError, runInPage } from './lessonRuntime';
+import { replayLink, replayRecordsFor, saveReplays } from '@/components/sandbox/replay/replayRecords';
 import { SolutionReveal } from './SolutionReveal';
 import { useExerciseFiles } from './useExerciseFiles';
 
@@ -29,7 +30,8 @@ export interface ExercisePanelProps {
   hints: ReactNode[];
 }
 
-type Busy = null | { kind: 'run' } | { kind: 'grade'; done: number; total: number; label: string };
+/** `started`: the worker has begun the criteria (before that it loads QuickJS and PGlite). */
+type Busy = null | { kind: 'run' } | { kind: 'grade'; done: number; total: number; label: string; started: boolean };
 
 export function ExercisePanel({ lessonId, exercise, brief, hints }: ExercisePanelProps) {
   const uid = useId();
@@ -40,6 +42,7 @@ export function ExercisePanel({ lessonId, exercise, brief, hints }: ExercisePane
   const [consoleLines, setConsoleLines] = useState<ConsoleLine[]>([]);
   const [diagnostics, setDiagnostics] = useState<CodeDiagnostic[]>([]);
   const [report, setReport] = useState<GradeReport | null>(null);
+  const [replayLinks, setReplayLinks] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ tone: 'info' | 'error'; text: string } | null>(null);
   const [confirmReset, setConfirmReset] = useState(false);
   const reportRef = useRef<HTMLDivElement>(null);
@@ -67,7 +70,8 @@ export function ExercisePanel({ lessonId, exercise, brief, hints }: ExercisePane
             : { tone: 'info', text: out.summary ?? `Ran: ${out.console.length} console line${out.console.length === 1 ? '' : 's'}.` },
       );
     } catch (err) {
-      setMessage({ tone: 'error', text: `Could not run: ${err instanceof Error ? err.message : String(err)}` });
+      if (err instanceof GradingCancelledError) setMessage({ tone: 'info', text: 'Run cancelled.' });
+      else setMessage({ tone: 'error', text: `Could not run: ${err instanceof Error ? err.message : String(err)}` });
     } finally {
       setBusy(null);
     }
@@ -76,15 +80,20 @@ export function ExercisePanel({ lessonId, exercise, brief, hints }: ExercisePane
   const grade = useCallback(async () => {
     if (!files || busy) return;
     await flush();
-    setBusy({ kind: 'grade', done: 0, total: exercise.criteria.length, label: 'Loading the grader and the databases…' });
+    setBusy({ kind: 'grade', done: 0, total: exercise.criteria.length, label: 'Loading the grader and the databases…', started: false });
     setMessage(null);
     try {
+      const graded = { ...files };
       const r = await gradeInPage({
         lessonId,
         exerciseId: exercise.id,
-        files,
-        onProgress: (done, total, label) => setBusy({ kind: 'grade', done, total, label }),
+        files: graded,
+        onProgress: (done, total, label) => setBusy({ kind: 'grade', done, total, label, started: true }),
       });
+      // Each failure's run, with the code as graded, for "Replay in sandbox" (saved before the links show).
+      const records = replayRecordsFor(r, exercise, graded, Date.now());
+      await saveReplays(records).catch(() => undefined);
+      setReplayLinks(Object.fromEntries(records.map((rec) => [rec.criterionId, replayLink(rec)])));
       setReport(r);
       setDiagnostics(r.diagnostics);
       setConsoleLines(r.console);
@@ -92,11 +101,12 @@ export function ExercisePanel({ lessonId, exercise, brief, hints }: ExercisePane
       setMessage({ tone: 'info', text: `Graded: ${formatPoints(r.score)} of ${formatPoints(r.max)} points.` });
       requestAnimationFrame(() => reportRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }));
     } catch (err) {
-      setMessage({ tone: 'error', text: `Could not grade: ${err instanceof Error ? err.message : String(err)}` });
+      if (err instanceof GradingCancelledError) setMessage({ tone: 'info', text: 'Grading cancelled: nothing was recorded.' });
+      else setMessage({ tone: 'error', text: `Could not grade: ${err instanceof Error ? err.message : String(err)}` });
     } finally {
       setBusy(null);
     }
-  }, [files, busy, flush, lessonId, exercise.id, exercise.criteria.length]);
+  }, [files, busy, flush, lessonId, exercise]);
 
   const activeFile = exercise.files.find((f) => f.name === active)!;
   const tabsId = `${uid}-tabs`;
@@ -233,8 +243,17 @@ export function ExercisePanel({ lessonId, exercise, brief, hints }: ExercisePane
         <button type="button" className="button button--primary" onClick={grade} disabled={!files || !!busy}>
           {busy?.kind === 'grade' ? 'Grading…' : 'Grade'}
         </button>
-        <span className="exercise__status" role="status" aria-live="polite">
-          {busy?.kind === 'grade' ? `Grading: ${busy.label}` : (message?.text ?? '')}
+        {busy && (
+          <button type="button" className="button button--quiet" onClick={() => cancelInPage()}>
+            Cancel
+          </button>
+        )}
+        <span className="exercise__status" role="status" aria-live="polite" data-testid="exercise-status">
+          {busy?.kind === 'grade'
+            ? busy.started && busy.done < busy.total
+              ? `Grading criterion ${busy.done + 1} of ${busy.total}: ${busy.label}`
+              : `Grading: ${busy.label}`
+            : (message?.text ?? '')}
         </span>
       </div>
       {busy?.kind === 'grade' && (
@@ -277,7 +296,7 @@ export function ExercisePanel({ lessonId, exercise, brief, hints }: ExercisePane
           label={`Console of ${exercise.title}`}
           empty="Run your code to see what it logs here (with virtual time)."
         />
-        <div ref={reportRef}>{report && <GradeReportView report={report} headingId={`${uid}-report`} />}</div>
+        <div ref={reportRef}>{report && <GradeReportView report={report} headingId={`${uid}-report`} replayLinks={replayLinks} />}</div>
       </div>
     </section>
   );

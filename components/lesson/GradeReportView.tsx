@@ -4,8 +4,12 @@ import type { GradeReport } from '@/lessons/types';
 import { formatPoints } from '@/components/progress/progressModel';
 import { describeFaultPlan, replayUrl } from './replayUrl';
 
-/** The grader's verdict: total, then every criterion with its points, explanation and, for a failure, how to replay it. */
-export function GradeReportView({ report, headingId }: { report: GradeReport; headingId: string }) {
+/**
+ * The grader's verdict: total, then every criterion with its points, explanation and, for a
+ * failure, how to reproduce it. `replayLinks` (criterion id → link) open the failing run with the
+ * learner's graded code in the sandbox; a failure without one links the catalogue scenario.
+ */
+export function GradeReportView({ report, headingId, replayLinks = {} }: { report: GradeReport; headingId: string; replayLinks?: Readonly<Record<string, string>> }) {
   const full = report.score >= report.max && report.max > 0;
   return (
     <section className="grade-report" aria-labelledby={headingId} data-testid="grade-report">
@@ -35,6 +39,7 @@ export function GradeReportView({ report, headingId }: { report: GradeReport; he
         {report.criteria.map((c) => {
           const faults = describeFaultPlan(c.replay?.faultPlan ?? c.faultPlan);
           const replay = c.replay ?? null;
+          const learnerReplay = replayLinks[c.id];
           return (
             <li
               key={c.id}
@@ -54,16 +59,27 @@ export function GradeReportView({ report, headingId }: { report: GradeReport; he
               </div>
               {c.explanation && <p className="criterion-result__explanation">{c.explanation}</p>}
               {!c.passed && (c.seed !== null || replay) && (
-                <div className="criterion-result__repro">
+                <div
+                  className="criterion-result__repro"
+                  {...(replay?.run ? { 'data-trace-hash': replay.run.trace.hash, 'data-trace-events': replay.run.trace.events } : {})}
+                >
                   <p>
-                    Reproduce with seed <code>{c.seed ?? replay?.seed}</code>
-                    {replay && (
+                    {replay?.run ? (
                       <>
-                        {' '}
-                        in scenario <code>{replay.scenario}</code>
+                        Failing run: {replay.run.title}, seed <code>{replay.seed}</code>
+                      </>
+                    ) : (
+                      <>
+                        Reproduce with seed <code>{c.seed ?? replay?.seed}</code>
+                        {replay && (
+                          <>
+                            {' '}
+                            in scenario <code>{replay.scenario}</code>
+                          </>
+                        )}
                       </>
                     )}
-                    {faults.length === 0 ? ' and no faults.' : ' and this fault plan:'}
+                    {faults.length === 0 ? ', no faults.' : ', and this fault plan:'}
                   </p>
                   {faults.length > 0 && (
                     <ul className="fault-plan">
@@ -72,10 +88,16 @@ export function GradeReportView({ report, headingId }: { report: GradeReport; he
                       ))}
                     </ul>
                   )}
-                  {replay && (
-                    <a className="button button--small" href={replayUrl(replay)}>
+                  {learnerReplay ? (
+                    <a className="button button--small" href={learnerReplay}>
                       Replay in sandbox
                     </a>
+                  ) : (
+                    replay && (
+                      <a className="button button--small" href={replayUrl(replay)}>
+                        Open the scenario in the sandbox
+                      </a>
+                    )
                   )}
                 </div>
               )}

@@ -3,6 +3,7 @@ import type { Lesson } from '@/lessons/types';
 import { CHAPTERS } from '@/components/course/courseMap';
 import { ExercisePanel } from './ExercisePanel';
 import { Markdown } from './Markdown';
+import { headingOffsetFor } from './markdown';
 import { SandboxBlock } from './SandboxBlock';
 import './lesson.css';
 
@@ -12,6 +13,8 @@ export function LessonView({ lesson, prev, next }: { lesson: Lesson; prev?: Less
   const placed = new Set(lesson.blocks.flatMap((b) => (b.kind === 'exercise' ? [b.exerciseId] : [])));
   // An exercise the text does not place still appears, at the end.
   const trailing = lesson.exercises.filter((e) => !placed.has(e.id));
+  // The page's h1 is the lesson title: the text's top headings are h2 (axe: heading-order).
+  const offset = headingOffsetFor(lesson.blocks.flatMap((b) => (b.kind === 'markdown' ? [b.markdown] : [])), 2);
   const exercise = (id: string) => {
     const ex = lesson.exercises.find((e) => e.id === id);
     if (!ex) return <p className="callout callout--error">This lesson refers to an exercise “{id}” it does not define.</p>;
@@ -50,7 +53,7 @@ export function LessonView({ lesson, prev, next }: { lesson: Lesson; prev?: Less
       <div className="lesson__body prose">
         {lesson.blocks.map((b, i) =>
           b.kind === 'markdown' ? (
-            <Markdown key={i} source={b.markdown} />
+            <Markdown key={i} source={b.markdown} headingOffset={offset} />
           ) : b.kind === 'sandbox' ? (
             <SandboxBlock key={i} scenario={b.scenario} caption={b.caption} />
           ) : (

@@ -6,7 +6,9 @@
  * page load, and never on the main thread.
  */
 import type { CodeDiagnostic, ConsoleLine, GradeReport } from '@/lessons/types';
-import type { WorkerRequest, WorkerResponse } from './gradeWorkerProtocol';
+import { createGradingClient, GradingCancelledError, type GradeProgress, type WorkerLike } from './gradingClient';
+
+export { GradingCancelledError };
 
 export interface RunOutcome {
   console: ConsoleLine[];
@@ -23,39 +25,18 @@ export type { GradeReport };
 
 // ---- the grading worker
 
-let worker: Worker | null = null;
-let nextId = 1;
-const pending = new Map<number, { resolve(v: WorkerResponse): void; reject(e: Error): void; onProgress?: GradeProgress }>();
-type GradeProgress = (done: number, total: number, label: string) => void;
+const client = createGradingClient(
+  () => new Worker(new URL('./gradeWorker.ts', import.meta.url), { type: 'module', name: 'grade.worker' }) as unknown as WorkerLike,
+);
+const ask = client.ask;
 
-function gradingWorker(): Worker {
-  if (worker) return worker;
-  const w = new Worker(new URL('./gradeWorker.ts', import.meta.url), { type: 'module', name: 'grade.worker' });
-  w.onmessage = (e: MessageEvent<WorkerResponse>) => {
-    const m = e.data;
-    const p = pending.get(m.id);
-    if (!p) return;
-    if (m.type === 'progress') return p.onProgress?.(m.done, m.total, m.label);
-    pending.delete(m.id);
-    p.resolve(m);
-  };
-  w.onerror = (e) => {
-    // The worker itself died (failed to load, out of memory): fail what was waiting, start afresh next time.
-    for (const p of pending.values()) p.reject(new Error(e.message || 'The grading worker stopped.'));
-    pending.clear();
-    w.terminate();
-    if (worker === w) worker = null;
-  };
-  worker = w;
-  return w;
-}
-
-function ask(req: Omit<WorkerRequest, 'id'>, onProgress?: GradeProgress): Promise<WorkerResponse> {
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject, ...(onProgress ? { onProgress } : {}) });
-    gradingWorker().postMessage({ ...req, id } satisfies WorkerRequest);
-  });
+/**
+ * Stops a grade or run in progress: the worker is terminated (its simulations stop mid-check)
+ * and the waiting call fails with GradingCancelledError. The next call starts a fresh worker.
+ * @returns false when nothing was running.
+ */
+export function cancelInPage(): boolean {
+  return client.cancel();
 }
 
 /**

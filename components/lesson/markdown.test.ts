@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inlineText, parseInline, parseMarkdown, safeHref, slugify } from './markdown';
+import { headingOffsetFor, inlineText, parseInline, parseMarkdown, safeHref, slugify } from './markdown';
 
 describe('parseMarkdown blocks', () => {
   it('headings, paragraphs, hr', () => {
@@ -70,4 +70,13 @@ describe('parseInline', () => {
 
 it('slugify', () => {
   expect(slugify('Sagas & compensations: Ёж')).toBe('sagas-compensations-еж');
+});
+
+describe('headingOffsetFor', () => {
+  it('puts the top headings of all the texts at the asked level, with no skipped levels', () => {
+    expect(headingOffsetFor(['intro', '## Section\n\n### Sub', '## Another'], 2)).toBe(0);
+    expect(headingOffsetFor(['# Section', '## Sub'], 2)).toBe(1);
+    expect(headingOffsetFor(['### Deep only'], 2)).toBe(-1);
+    expect(headingOffsetFor(['no headings at all'], 2)).toBe(1);
+  });
 });

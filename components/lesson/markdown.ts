@@ -203,6 +203,16 @@ function splitRow(line: string): string[] {
 }
 
 /** Only links that cannot run script: http(s), mailto, site-relative and in-page anchors. */
+/**
+ * The heading offset that puts a text's top headings at `level` (the lesson page's h1 is its
+ * title, so its sections are h2, whether the author wrote them `#` or `##`). 1 when there are none.
+ */
+export function headingOffsetFor(sources: readonly string[], level: number): number {
+  let top = Infinity;
+  for (const src of sources) for (const b of parseMarkdown(src)) if (b.t === 'heading') top = Math.min(top, b.level);
+  return top === Infinity ? 1 : level - top;
+}
+
 export function safeHref(href: string): string | null {
   const h = href.trim();
   if (/^(https?:|mailto:)/i.test(h)) return h;

@@ -5,6 +5,7 @@ import { ControlBar, useShortcuts } from './controls/ControlBar';
 import { Timeline } from './controls/Timeline';
 import { HelpOverlay } from './panels/HelpOverlay';
 import { ProblemsPanel } from './panels/ProblemsPanel';
+import { ReplayBanner } from './replay/ReplayBanner';
 import { SagaStrip } from './panels/SagaStrip';
 import { SidePanel } from './panels/SidePanel';
 import { ServiceMapPlaceholder } from './ServiceMapPlaceholder';
@@ -43,6 +44,7 @@ function Workspace() {
   return (
     <div className={styles.workspace} data-status={status} data-testid="live-workspace">
       <RunStats />
+      <ReplayBanner />
       <ControlBar />
       <Timeline />
       <div className={styles.body}>

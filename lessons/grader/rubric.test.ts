@@ -33,6 +33,9 @@ const checks: ExerciseChecks = {
   async demo() {
     return { ok: true, outcome: 'demo' };
   },
+  async replay() {
+    throw new Error('not replayable');
+  },
 };
 
 const stores = () => createMemoryStoreProvider();

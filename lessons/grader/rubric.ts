@@ -6,8 +6,8 @@
  * Everything here runs in the host realm. Learner code only ever runs inside a
  * {@link LearnerSandbox}, reached through JSON calls, so it cannot read or change grading state.
  */
-import type { FaultPlan, StoreProvider } from '@/simulator';
-import type { CodeDiagnostic, ConsoleLine, CriterionResult, Exercise } from '../types';
+import type { FaultPlan, Json, Scenario, Simulation, StoreProvider } from '@/simulator';
+import type { CodeDiagnostic, ConsoleLine, CriterionResult, Exercise, ReplayRun, TraceSummary } from '../types';
 import { LearnerError, LearnerSandbox, SandboxLimitError, type SandboxLimits, type TimeBudget } from '../runtime/sandbox';
 
 /** What a check reports. */
@@ -19,6 +19,24 @@ export interface CheckResult {
   seed?: number | null;
   faultPlan?: FaultPlan;
   scenario?: string;
+  /** The failing simulation as data (with `seed` and `faultPlan`), for a replay of the learner's code. */
+  run?: ReplayRun;
+}
+
+/** What a simulation's trace came to: its hash, how many events, when it stopped. */
+export function traceSummary(sim: Simulation): TraceSummary {
+  const trace = sim.trace();
+  const last = trace[trace.length - 1];
+  return { hash: sim.traceHash(), events: last ? last.seq + 1 : 0, endTime: sim.now };
+}
+
+/** A check's simulation rebuilt for the sandbox: the same scenario, with the learner's code in it. */
+export interface ReplayBuild {
+  scenario: Scenario;
+  /** Call once the simulation exists: the learner's Date.now() and console read its virtual clock. */
+  attach(sim: Simulation): void;
+  /** Errors the learner's code threw so far (first few, in words). */
+  readonly errors: readonly string[];
 }
 
 /** What a check gets: the learner's files (only ever run in sandboxes) and fresh stores. */
@@ -48,6 +66,13 @@ export interface ExerciseChecks {
   checks: Record<string, Check>;
   /** One simulation for the Run button. */
   demo(ctx: CheckContext): Promise<DemoResult>;
+  /**
+   * Builds again the scenario of a failed check from its `run.input`, with the learner's code
+   * in it (the sandbox's "Replay in sandbox"). The caller creates the simulation with the same
+   * seed and fault plan; the same code then gives the same trace as in grading.
+   * @throws Error in words when `input` is not what this exercise's checks record.
+   */
+  replay(ctx: CheckContext, spec: { input: Json; seed: number }): Promise<ReplayBuild>;
 }
 
 export interface RubricRunOptions {
@@ -68,6 +93,15 @@ export interface RubricRun {
 }
 
 const MAX_CONSOLE = 1000;
+
+/** A check's run record copied as plain data (it travels to the page, IndexedDB and a URL's record). */
+function plainRun(run: ReplayRun): ReplayRun {
+  return {
+    title: String(run.title),
+    input: JSON.parse(JSON.stringify(run.input ?? null)) as Json,
+    trace: { hash: String(run.trace.hash), events: Number(run.trace.events), endTime: Number(run.trace.endTime) },
+  };
+}
 
 /** Says in words why a learner failure happened, with the learner's line. */
 export function describeFailure(e: unknown): string {
@@ -160,7 +194,14 @@ export async function runRubric(opts: RubricRunOptions): Promise<RubricRun> {
       seed: typeof result.seed === 'number' ? result.seed : null,
       ...(!passed && result.faultPlan ? { faultPlan: result.faultPlan } : {}),
       ...(!passed && result.scenario && typeof result.seed === 'number'
-        ? { replay: { scenario: result.scenario, seed: result.seed, ...(result.faultPlan ? { faultPlan: result.faultPlan } : {}) } }
+        ? {
+            replay: {
+              scenario: result.scenario,
+              seed: result.seed,
+              ...(result.faultPlan ? { faultPlan: result.faultPlan } : {}),
+              ...(result.run ? { run: plainRun(result.run) } : {}),
+            },
+          }
         : {}),
     });
   }

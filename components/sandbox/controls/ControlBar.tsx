@@ -71,6 +71,7 @@ export function ControlBar() {
         <label className={styles.field}>
           <span>Scenario</span>
           <select value={scenarioId} onChange={(e) => void changeScenario(e.target.value)} aria-describedby="scenario-desc">
+            {!entry && <option value={scenarioId}>Your solution (replay)</option>}
             {SCENARIO_CATALOGUE.map((e) => (
               <option key={e.id} value={e.id}>
                 {e.title}
@@ -161,7 +162,7 @@ export function ControlBar() {
         </button>
       </div>
       <p id="scenario-desc" className={styles.scenarioDesc}>
-        {entry?.description}
+        {entry ? entry.description : 'Your code as it was graded, in the run where a criterion failed.'}
       </p>
     </div>
   );

@@ -7,12 +7,15 @@ import { SCENARIO_CATALOGUE } from '@/simulator';
 import { defaultSavedState, parseSavedState, type SavedState } from '../persistence/savedState';
 import { loadSavedState, saveState } from '../persistence/savedStateDb';
 import { parseUrlRun } from '../persistence/urlParams';
+import { isReplayScenarioId } from '../replay/replayRecords';
+import { ReplaySession } from '../replay/replaySession';
 import { SandboxController } from './controller';
 import { createSandboxStore, type SandboxStore } from './store';
 
 interface SimContextValue {
   store: StoreApi<SandboxStore>;
   controller: SandboxController;
+  replay: ReplaySession;
 }
 
 const SimContext = createContext<SimContextValue | null>(null);
@@ -28,9 +31,11 @@ export function SimProvider({ children }: { children: ReactNode }) {
   const ref = useRef<SimContextValue | null>(null);
   if (ref.current === null) {
     const store = createSandboxStore();
-    ref.current = { store, controller: new SandboxController(store) };
+    // A replay link's learner scenario is built by the session; catalogue ids go to the catalogue.
+    const replay = new ReplaySession();
+    ref.current = { store, controller: new SandboxController(store, replay.source), replay };
   }
-  const { store, controller } = ref.current;
+  const { store, controller, replay } = ref.current;
 
   useEffect(() => {
     let cancelled = false;
@@ -42,7 +47,8 @@ export function SimProvider({ children }: { children: ReactNode }) {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
         const s = store.getState();
-        if (s.status === 'loading') return;
+        // A replay is opened from its link, not restored: the saved run stays the learner's own.
+        if (s.status === 'loading' || isReplayScenarioId(s.scenarioId)) return;
         const state: SavedState = {
           ...saved,
           scenarioId: s.scenarioId,
@@ -60,6 +66,8 @@ export function SimProvider({ children }: { children: ReactNode }) {
     };
 
     (async () => {
+      // Started first, so the replay banner shows at once while IndexedDB is read.
+      const replayOpening = replay.begin(window.location.search);
       let raw: unknown;
       try {
         raw = await loadSavedState();
@@ -70,8 +78,12 @@ export function SimProvider({ children }: { children: ReactNode }) {
       const parsed = parseSavedState(raw, SCENARIO_IDS);
       saved = parsed.state;
       if (parsed.problem) store.getState().addUiProblem({ level: 'warning', time: null, service: null, code: 'SAVED_STATE', message: parsed.problem });
-      // A link (the grader's "Replay in sandbox", a lesson's scenario card) wins over the saved run.
-      if (window.location.search) {
+      // A replay of graded code (the grade report's "Replay in sandbox") wins over everything.
+      const replayRun = await replayOpening;
+      if (cancelled) return;
+      if (replayRun) saved = { ...saved, ...replayRun, liveActions: [] };
+      // A link (a lesson's scenario card, an older replay link) wins over the saved run.
+      else if (window.location.search) {
         const fromUrl = parseUrlRun(
           window.location.search,
           SCENARIO_CATALOGUE.map((e) => ({ id: e.id, services: e.build().scenario.services.map((d) => d.name) })),
@@ -85,7 +97,7 @@ export function SimProvider({ children }: { children: ReactNode }) {
       store.getState().setPositions(saved.positions[saved.scenarioId] ?? {});
       await controller.start({ scenarioId: saved.scenarioId, seed: saved.seed, faultPlan: saved.faultPlan, liveActions: saved.liveActions });
       if (cancelled) return;
-      if (store.getState().status === 'error' && (saved.faultPlan.faults.length > 0 || saved.liveActions.length > 0)) {
+      if (store.getState().status === 'error' && !replayRun && (saved.faultPlan.faults.length > 0 || saved.liveActions.length > 0)) {
         // A saved plan that no longer fits its scenario must not lock the learner out.
         store.getState().addUiProblem({ level: 'warning', time: null, service: null, code: 'SAVED_STATE', message: `${store.getState().error ?? ''} The saved fault plan was set aside; the run started without it.` });
         await controller.start({ scenarioId: saved.scenarioId, seed: saved.seed, faultPlan: { faults: [] }, liveActions: [] });
@@ -111,7 +123,7 @@ export function SimProvider({ children }: { children: ReactNode }) {
       if (timer) clearTimeout(timer);
       void controller.dispose();
     };
-  }, [store, controller]);
+  }, [store, controller, replay]);
 
   return <SimContext.Provider value={ref.current}>{children}</SimContext.Provider>;
 }
@@ -134,4 +146,9 @@ export function useController(): SandboxController {
 
 export function useSandboxStore(): StoreApi<SandboxStore> {
   return useSimContext().store;
+}
+
+/** The replay of graded learner code the page was opened with (status 'none' when not). */
+export function useReplaySession(): ReplaySession {
+  return useSimContext().replay;
 }

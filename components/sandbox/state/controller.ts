@@ -28,6 +28,18 @@ export interface RunConfig {
   liveActions: LiveAction[];
 }
 
+/** A scenario the catalogue does not have (a learner's replay), built afresh for every run. */
+export interface ExternalScenario {
+  scenario: Scenario;
+  /** Called once the run's simulation exists. */
+  attach?(sim: Simulation): void;
+  /** Called when the run ends (a new run starts, or the workspace closes). */
+  release?(): void;
+}
+
+/** Resolves a run's scenario id outside the catalogue; null leaves it to the catalogue. */
+export type ScenarioSource = (config: RunConfig) => Promise<ExternalScenario | null>;
+
 interface Checkpoint extends RunPoint {
   id: number;
   snapshot: SimulationSnapshot;
@@ -84,8 +96,12 @@ export class SandboxController {
   /** Engine time at which play paused before a long quiet gap; Play again crosses it. */
   private idlePausedAt: number | null = null;
   private generation = 0;
+  private external: ExternalScenario | null = null;
 
-  constructor(readonly store: StoreApi<SandboxStore>) {}
+  constructor(
+    readonly store: StoreApi<SandboxStore>,
+    private readonly scenarioSource: ScenarioSource | null = null,
+  ) {}
 
   get simulation(): Simulation | null {
     return this.sim;
@@ -130,9 +146,9 @@ export class SandboxController {
     this.liveOrders = 0;
     this.nextStreamAt = null;
     try {
-      const entry = findScenario(config.scenarioId);
-      const built = entry.build();
-      const scenario = built.scenario;
+      const external = this.scenarioSource ? await this.scenarioSource(config) : null;
+      this.external = external;
+      const scenario = external ? external.scenario : findScenario(config.scenarioId).build().scenario;
       const services = scenario.services.map((s) => s.name);
       // The editor validated the plan already; a saved plan may be stale (another scenario's services).
       const faultPlan = parseFaultPlan(config.faultPlan, services);
@@ -142,6 +158,7 @@ export class SandboxController {
         await sim.dispose();
         return;
       }
+      external?.attach?.(sim);
       this.sim = sim;
       this.scenario = scenario;
       this.unsubscribe = sim.subscribe((batch) => {
@@ -164,6 +181,7 @@ export class SandboxController {
       this.sync(0);
     } catch (e) {
       if (gen !== this.generation) return;
+      this.releaseExternal();
       set.setRun({ status: 'error', error: `The simulation could not start: ${messageOf(e)}` });
     } finally {
       if (gen === this.generation) set.setTimeline({ busy: false });
@@ -185,6 +203,13 @@ export class SandboxController {
     const sim = this.sim;
     this.sim = null;
     if (sim) await sim.dispose().catch(() => undefined);
+    this.releaseExternal();
+  }
+
+  private releaseExternal(): void {
+    const external = this.external;
+    this.external = null;
+    external?.release?.();
   }
 
   // ------------------------------------------------------------ play / pause (pacing adapter)

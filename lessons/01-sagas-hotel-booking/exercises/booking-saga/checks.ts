@@ -12,14 +12,17 @@ import {
   hotelBookingScenario,
   randomFaultPlan,
   type FaultPlan,
+  type Json,
   type KvStore,
+  type Scenario,
   type Simulation,
   type SqlStore,
   type TraceEvent,
   type TripRequest,
 } from '@/simulator';
+import type { ReplayRun } from '../../../types';
 import { learnerSaga } from '../../../grader/bridges/sagaBridge';
-import type { CheckContext, CheckResult, ExerciseChecks } from '../../../grader/rubric';
+import { traceSummary, type CheckContext, type CheckResult, type ExerciseChecks, type ReplayBuild } from '../../../grader/rubric';
 
 const FILE = 'saga.ts';
 const EXPORT = 'bookingSaga';
@@ -42,16 +45,38 @@ interface Run {
   /** Errors thrown by the learner's functions during the run. */
   errors: string[];
   quiescent: boolean;
+  seed: number;
+  faultPlan?: FaultPlan;
+  /** This run as data, for "Replay in sandbox". */
+  record: ReplayRun;
 }
 
-async function runTrips(ctx: CheckContext, trips: TripRequest[], opts: { seed?: number; faultPlan?: FaultPlan } = {}): Promise<Run> {
-  const seed = opts.seed ?? 1;
+/** The hotel booking scenario on these trips, with the learner's saga definition in the orchestrator. */
+async function buildTrips(ctx: CheckContext, trips: TripRequest[], seed: number): Promise<ReplayBuild> {
   let sim: Simulation | null = null;
   const sb = await ctx.sandbox({ seed, clock: () => (sim ? sim.now : null) });
   const { definition, errors } = learnerSaga(sb, FILE, EXPORT, SERVICES);
-  sim = await createSimulation({ seed, scenario: hotelBookingScenario(trips, definition), ...(opts.faultPlan ? { faultPlan: opts.faultPlan } : {}), stores: ctx.stores() });
+  const scenario: Scenario = hotelBookingScenario(trips, definition);
+  return {
+    scenario,
+    attach: (s) => {
+      sim = s;
+    },
+    errors,
+  };
+}
+
+const tripsTitle = (trips: readonly TripRequest[]) => trips.map((t) => `${t.customer}'s trip ${t.bookingId}`).join(', ');
+
+async function runTrips(ctx: CheckContext, trips: TripRequest[], opts: { seed?: number; faultPlan?: FaultPlan } = {}): Promise<Run> {
+  const seed = opts.seed ?? 1;
+  const built = await buildTrips(ctx, trips, seed);
+  const sim = await createSimulation({ seed, scenario: built.scenario, ...(opts.faultPlan ? { faultPlan: opts.faultPlan } : {}), stores: ctx.stores() });
+  built.attach(sim);
   try {
     const q = await sim.runToQuiescence({ maxTime: 60_000 });
+    // Before any inspection: what the run came to, for a replay to compare with.
+    const record: ReplayRun = { title: tripsTitle(trips), input: { trips } as unknown as Json, trace: traceSummary(sim) };
     const state = await sim.inspect(async (s) => {
       const bookingDb = s.booking!.db as SqlStore;
       const hotelDb = s.hotel!.db as SqlStore;
@@ -87,7 +112,7 @@ async function runTrips(ctx: CheckContext, trips: TripRequest[], opts: { seed?: 
       if (e.type === 'saga.compensated') outcome[e.sagaId] = 'compensated';
       if (e.type === 'saga.stuck') outcome[e.sagaId] = 'stuck';
     }
-    return { state, trace, outcome, errors, quiescent: q.quiescent };
+    return { state, trace, outcome, errors: built.errors as string[], quiescent: q.quiescent, seed, ...(opts.faultPlan ? { faultPlan: opts.faultPlan } : {}), record };
   } finally {
     await sim.dispose();
   }
@@ -106,12 +131,14 @@ function sent(trace: readonly TraceEvent[], type: string, sagaId: string): numbe
 const withErrors = (run: Run, text: string) => (run.errors.length > 0 ? `${text} Your code threw: ${run.errors[0]}` : text);
 
 const pass = (explanation: string): CheckResult => ({ passed: true, explanation });
-const fail = (explanation: string, scenario: string, seed: number, faultPlan?: FaultPlan): CheckResult => ({
+/** A failure, with the run that shows it (seed, fault plan, the trips) and the catalogue scenario it resembles. */
+const fail = (explanation: string, scenario: string, run: Run): CheckResult => ({
   passed: false,
   explanation,
   scenario,
-  seed,
-  ...(faultPlan ? { faultPlan } : {}),
+  seed: run.seed,
+  ...(run.faultPlan ? { faultPlan: run.faultPlan } : {}),
+  run: run.record,
 });
 
 /** Everything a failed booking may not keep: a held/confirmed room, a held/confirmed car. */
@@ -151,7 +178,7 @@ async function happyPath(ctx: CheckContext): Promise<CheckResult> {
   if (run.state.rooms[id] !== 'CONFIRMED') problems.push(`its room is ${run.state.rooms[id] ?? 'not reserved'}, not CONFIRMED`);
   if (run.state.carHolds[id] !== 'CONFIRMED') problems.push(`its car is ${run.state.carHolds[id] ?? 'not reserved'}, not CONFIRMED`);
   if (!run.state.payments.some((p) => p.order_id === id && p.kind === 'CHARGE')) problems.push('the card was never charged');
-  if (problems.length > 0) return fail(withErrors(run, `Alice's trip: ${problems.join('; ')}.`), 'hotel-happy', 1);
+  if (problems.length > 0) return fail(withErrors(run, `Alice's trip: ${problems.join('; ')}.`), 'hotel-happy', run);
   return pass(`Alice's trip completed: booking, room ${run.state.rooms[id]} and car confirmed, card charged.`);
 }
 
@@ -164,7 +191,7 @@ async function carOptional(ctx: CheckContext): Promise<CheckResult> {
   const carCalls = sent(run.trace, 'ReserveCar', trip.bookingId) + sent(run.trace, 'ConfirmCar', trip.bookingId);
   if (carCalls > 0) problems.push(`the car rental still got ${carCalls} request(s) although no car was asked for`);
   if (run.state.cars.compact !== CARS.compact) problems.push(`compact cars: ${run.state.cars.compact} free instead of ${CARS.compact}`);
-  if (problems.length > 0) return fail(withErrors(run, `Dan's trip without a car: ${problems.join('; ')}.`), 'hotel-happy', 1);
+  if (problems.length > 0) return fail(withErrors(run, `Dan's trip without a car: ${problems.join('; ')}.`), 'hotel-happy', run);
   return pass("Dan's trip without a car completed and the car rental was never asked.");
 }
 
@@ -177,7 +204,7 @@ async function noRoom(ctx: CheckContext): Promise<CheckResult> {
   if (run.state.bookings[id] !== 'CANCELLED') problems.push(`booking ${id} is ${run.state.bookings[id] ?? 'missing'}, not CANCELLED`);
   if (run.state.cars.compact !== CARS.compact) problems.push(`a car was taken (${run.state.cars.compact} compact cars free, expected ${CARS.compact})`);
   if (run.state.payments.some((p) => p.order_id === id)) problems.push('the card was charged');
-  if (problems.length > 0) return fail(withErrors(run, `Bob's trip to a full hotel: ${problems.join('; ')}.`), 'hotel-no-room', 1);
+  if (problems.length > 0) return fail(withErrors(run, `Bob's trip to a full hotel: ${problems.join('; ')}.`), 'hotel-no-room', run);
   return pass("Bob's trip to a full hotel: the booking was cancelled and nothing else was touched.");
 }
 
@@ -201,7 +228,7 @@ async function paymentDeclined(ctx: CheckContext): Promise<CheckResult> {
   }
   if (run.state.freeRooms.grand !== HOTELS.grand) problems.push(`hotel grand has ${run.state.freeRooms.grand} free rooms, expected ${HOTELS.grand}`);
   if (run.state.cars.compact !== CARS.compact) problems.push(`${run.state.cars.compact} compact cars free, expected ${CARS.compact}`);
-  if (problems.length > 0) return fail(withErrors(run, `Carol's declined card: ${problems.join('; ')}.`), 'hotel-payment-declined', 1);
+  if (problems.length > 0) return fail(withErrors(run, `Carol's declined card: ${problems.join('; ')}.`), 'hotel-payment-declined', run);
   return pass("Carol's declined card: the car, the room and the booking were cancelled, in that order.");
 }
 
@@ -215,7 +242,7 @@ async function idempotentCompensations(ctx: CheckContext): Promise<CheckResult> 
     if (run.state.bookings['b-1'] !== 'CONFIRMED') problems.push(`Alice's booking is ${run.state.bookings['b-1'] ?? 'missing'}, not CONFIRMED`);
     if (run.state.freeRooms.grand !== HOTELS.grand - 1) problems.push(`hotel grand has ${run.state.freeRooms.grand} free rooms, expected ${HOTELS.grand - 1}`);
     if (run.state.cars.compact !== CARS.compact - 1) problems.push(`${run.state.cars.compact} compact cars free, expected ${CARS.compact - 1}`);
-    if (problems.length > 0) return fail(withErrors(run, `With 90% of messages duplicated (seed ${seed}): ${problems.join('; ')}.`), 'hotel-payment-declined', seed, plan);
+    if (problems.length > 0) return fail(withErrors(run, `With 90% of messages duplicated (seed ${seed}): ${problems.join('; ')}.`), 'hotel-payment-declined', run);
   }
   return pass(`With 90% of messages duplicated and reordered (seeds ${DUPLICATE_SEEDS.join(', ')}), every room and car was reserved or released exactly once.`);
 }
@@ -240,7 +267,7 @@ async function timeoutCompensates(ctx: CheckContext): Promise<CheckResult> {
     problems.push(...leftovers(run, id));
     problems.push(...conservation(run));
   }
-  if (problems.length > 0) return fail(withErrors(run, `The hotel answered too slowly: ${problems.join('; ')}.`), 'hotel-happy', 5, SLOW_HOTEL);
+  if (problems.length > 0) return fail(withErrors(run, `The hotel answered too slowly: ${problems.join('; ')}.`), 'hotel-happy', run);
   return pass('When the hotel stopped answering in time, the saga gave up and undid everything, including the room that was held after all.');
 }
 
@@ -261,7 +288,7 @@ async function crashRecovery(ctx: CheckContext): Promise<CheckResult> {
   problems.push(...leftovers(run, 'b-3').map((p) => `Carol's declined booking: ${p}`));
   problems.push(...conservation(run));
   if (run.state.freeRooms.grand !== HOTELS.grand - 1) problems.push(`hotel grand has ${run.state.freeRooms.grand} free rooms, expected ${HOTELS.grand - 1}`);
-  if (problems.length > 0) return fail(withErrors(run, `The orchestrator crashed at 45 ms and restarted at 600 ms: ${problems.join('; ')}.`), 'hotel-happy', 3, CRASH_PLAN);
+  if (problems.length > 0) return fail(withErrors(run, `The orchestrator crashed at 45 ms and restarted at 600 ms: ${problems.join('; ')}.`), 'hotel-happy', run);
   return pass('After the orchestrator crashed mid-saga and restarted, Alice was booked exactly once and Carol was fully undone.');
 }
 
@@ -284,9 +311,25 @@ async function nothingReserved(ctx: CheckContext): Promise<CheckResult> {
     }
     const stuck = Object.entries(run.outcome).filter(([, o]) => o === 'running' || o === 'stuck');
     for (const [id, o] of stuck) problems.push(`saga ${id} never finished (${o})`);
-    if (problems.length > 0) return fail(withErrors(run, `Random faults (seed ${seed}: ${plan.faults.map((f) => `${f.action.kind}@${f.at}`).join(', ')}): ${problems.join('; ')}.`), 'hotel-payment-declined', seed, plan);
+    if (problems.length > 0) return fail(withErrors(run, `Random faults (seed ${seed}: ${plan.faults.map((f) => `${f.action.kind}@${f.at}`).join(', ')}): ${problems.join('; ')}.`), 'hotel-payment-declined', run);
   }
   return pass(`Under random crashes, partitions and lossy links (seeds ${RANDOM_SEEDS.join(', ')}), every failed booking released everything it held.`);
+}
+
+/** Reads back the trips a failing check recorded (from IndexedDB, so checked, not trusted). */
+function tripsOf(input: Json): TripRequest[] {
+  const trips = (input as { trips?: unknown } | null)?.trips;
+  const ok =
+    Array.isArray(trips) &&
+    trips.length > 0 &&
+    trips.every(
+      (t) =>
+        typeof t === 'object' && t !== null &&
+        typeof t.bookingId === 'string' && typeof t.customer === 'string' && typeof t.hotelId === 'string' &&
+        typeof t.carRequired === 'boolean' && typeof t.amount === 'number' && typeof t.at === 'number',
+    );
+  if (!ok) throw new Error('The replay does not describe the trips of a booking run (it may come from an older version of the course).');
+  return trips as TripRequest[];
 }
 
 export const exerciseChecks: ExerciseChecks = {
@@ -306,4 +349,5 @@ export const exerciseChecks: ExerciseChecks = {
     const line = (id: string) => `${id}: saga ${run.outcome[id]}, booking ${run.state.bookings[id] ?? 'missing'}, room ${run.state.rooms[id] ?? '—'}, car ${run.state.carHolds[id] ?? '—'}`;
     return { ok: run.errors.length === 0, outcome: withErrors(run, `${line('b-1')}; ${line('b-3')}.`), scenario: 'hotel-payment-declined' };
   },
+  replay: (ctx, { input, seed }) => buildTrips(ctx, tripsOf(input), seed),
 };

@@ -18,8 +18,9 @@ import {
   type ScenarioInput,
   type Simulation,
 } from '@/simulator';
+import type { ReplayRun } from '../../../types';
 import { HostApiError, LearnerError, type LearnerSandbox } from '../../../runtime/sandbox';
-import { describeFailure, type CheckContext, type CheckResult, type ExerciseChecks } from '../../../grader/rubric';
+import { describeFailure, traceSummary, type CheckContext, type CheckResult, type ExerciseChecks, type ReplayBuild } from '../../../grader/rubric';
 
 const ORDER = 'order.ts';
 const PROJECTION = 'projection.ts';
@@ -89,13 +90,24 @@ interface OrderSim {
   results: CommandResult[];
   /** Learner errors thrown inside projection/upcaster calls. */
   errors: string[];
+  seed: number;
+  /** This run as data, for "Replay in sandbox". */
+  record: ReplayRun;
   store<T>(fn: (es: EventStore) => Promise<T>): Promise<T>;
   dispose(): Promise<void>;
 }
 
-/** Builds and runs the Order service on the given commands (10 ms apart), with legacy events seeded first. */
-async function runOrders(ctx: CheckContext, inputs: CommandInput[], opts: { seed?: number; legacy?: Array<{ orderId: string; events: Ev[] }> } = {}): Promise<OrderSim> {
-  const seed = opts.seed ?? 1;
+type Legacy = Array<{ orderId: string; events: Ev[] }>;
+
+interface OrdersBuild extends ReplayBuild {
+  sb: LearnerSandbox;
+  results: CommandResult[];
+  errors: string[];
+}
+
+/** The Order service on the given commands (10 ms apart), with legacy events seeded first, running the learner's code. */
+async function buildOrders(ctx: CheckContext, inputs: CommandInput[], opts: { seed: number; legacy?: Legacy }): Promise<OrdersBuild> {
+  const seed = opts.seed;
   let sim: Simulation | null = null;
   const sb = await ctx.sandbox({ seed, clock: () => (sim ? sim.now : null) });
   const results: CommandResult[] = [];
@@ -194,17 +206,48 @@ async function runOrders(ctx: CheckContext, inputs: CommandInput[], opts: { seed
       });
     },
   };
-  sim = await createSimulation({ seed, scenario, stores: ctx.stores() });
-  await sim.runToQuiescence({ maxTime: 60_000 });
-  const s = sim;
   return {
-    sim: s,
+    scenario,
+    attach: (s) => {
+      sim = s;
+    },
     sb,
     results,
     errors,
+  };
+}
+
+/** Builds and runs the Order service on the given commands; `title` says in words what ran. */
+async function runOrders(ctx: CheckContext, inputs: CommandInput[], opts: { seed?: number; legacy?: Legacy; title: string }): Promise<OrderSim> {
+  const seed = opts.seed ?? 1;
+  const built = await buildOrders(ctx, inputs, { seed, ...(opts.legacy ? { legacy: opts.legacy } : {}) });
+  const s = await createSimulation({ seed, scenario: built.scenario, stores: ctx.stores() });
+  built.attach(s);
+  await s.runToQuiescence({ maxTime: 60_000 });
+  const input = { inputs, ...(opts.legacy ? { legacy: opts.legacy } : {}) } as unknown as Json;
+  return {
+    sim: s,
+    sb: built.sb,
+    results: built.results,
+    errors: built.errors,
+    seed,
+    record: { title: opts.title, input, trace: traceSummary(s) },
     store: (fn) => s.inspect(async (stores) => fn(stores.orders!.events as EventStore)),
     dispose: () => s.dispose(),
   };
+}
+
+/** Reads back the commands a failing check recorded (from IndexedDB, so checked, not trusted). */
+function ordersOf(input: Json): { inputs: CommandInput[]; legacy?: Legacy } {
+  const v = input as { inputs?: unknown; legacy?: unknown } | null;
+  const inputs = v?.inputs;
+  const okInputs =
+    Array.isArray(inputs) &&
+    inputs.every((x) => isObj(x) && typeof x.orderId === 'string' && isObj(x.command) && (x.command.type === 'AddItem' || x.command.type === 'Confirm') && (x.race === undefined || Array.isArray(x.race)));
+  const legacy = v?.legacy;
+  const okLegacy = legacy === undefined || (Array.isArray(legacy) && legacy.every((l) => isObj(l) && typeof l.orderId === 'string' && Array.isArray(l.events)));
+  if (!okInputs || !okLegacy) throw new Error('The replay does not describe the commands of an order run (it may come from an older version of the course).');
+  return { inputs: inputs as unknown as CommandInput[], ...(legacy ? { legacy: legacy as Legacy } : {}) };
 }
 
 /** The learner's fold of a stream from scratch. */
@@ -217,11 +260,13 @@ function rebuild(sb: LearnerSandbox, orderId: string, events: RecordedEvent[]): 
 // PGlite stores documents as JSONB, which does not keep key order: compare canonically.
 const same = (a: unknown, b: unknown) => stableStringify((a ?? null) as Json) === stableStringify((b ?? null) as Json);
 const pass = (explanation: string): CheckResult => ({ passed: true, explanation });
-const fail = (explanation: string, seed = 1): CheckResult => ({ passed: false, explanation, seed, scenario: 'order-orchestrated' });
+/** A failure, with the run that shows it (its seed and commands). */
+const fail = (explanation: string, r: OrderSim): CheckResult => ({ passed: false, explanation, seed: r.seed, scenario: 'order-orchestrated', run: r.record });
 const withErrors = (r: OrderSim, text: string) => (r.errors.length > 0 ? `${text} Your code threw: ${r.errors[0]}` : text);
 
 const add = (productId: string, quantity: number, unitPrice: number): Command => ({ type: 'AddItem', productId, quantity, unitPrice, currency: 'EUR' });
 const CONFIRM: Command = { type: 'Confirm' };
+const COURSE_TITLE = 'The course example: order o-1, two items, then a confirmation';
 const COURSE_EXAMPLE: CommandInput[] = [
   { orderId: 'o-1', command: add('keyboard', 2, 50) },
   { orderId: 'o-1', command: add('cable', 1, 30) },
@@ -229,15 +274,15 @@ const COURSE_EXAMPLE: CommandInput[] = [
 ];
 
 async function courseExample(ctx: CheckContext): Promise<CheckResult> {
-  const r = await runOrders(ctx, COURSE_EXAMPLE);
+  const r = await runOrders(ctx, COURSE_EXAMPLE, { title: COURSE_TITLE });
   try {
     const failed = r.results.find((x) => x.outcome !== 'ok');
-    if (failed) return fail(withErrors(r, `The command ${failed.command.type} on o-1 did not go through: ${failed.message}.`));
+    if (failed) return fail(withErrors(r, `The command ${failed.command.type} on o-1 did not go through: ${failed.message}.`), r);
     const events = await r.store((es) => es.readStream('o-1'));
     const types = events.map((e) => e.type).join(', ');
-    if (events.length !== 3 || types !== 'ItemAdded, ItemAdded, OrderConfirmed') return fail(`Stream o-1 holds ${events.length} event(s) (${types || 'none'}); expected ItemAdded, ItemAdded, OrderConfirmed.`);
+    if (events.length !== 3 || types !== 'ItemAdded, ItemAdded, OrderConfirmed') return fail(`Stream o-1 holds ${events.length} event(s) (${types || 'none'}); expected ItemAdded, ItemAdded, OrderConfirmed.`, r);
     const state = rebuild(r.sb, 'o-1', events) as Record<string, Json>;
-    if (!isObj(state) || state.total !== 130 || state.status !== 'CONFIRMED') return fail(`Folding the three events gives total ${isObj(state) ? state.total : '?'} and status ${isObj(state) ? state.status : '?'}; expected 130 and CONFIRMED.`);
+    if (!isObj(state) || state.total !== 130 || state.status !== 'CONFIRMED') return fail(`Folding the three events gives total ${isObj(state) ? state.total : '?'} and status ${isObj(state) ? state.status : '?'}; expected 130 and CONFIRMED.`, r);
     return pass('Two ItemAdded and one OrderConfirmed: three events, and the folded order is CONFIRMED with total 130.');
   } finally {
     await r.dispose();
@@ -245,7 +290,7 @@ async function courseExample(ctx: CheckContext): Promise<CheckResult> {
 }
 
 async function projectionExample(ctx: CheckContext): Promise<CheckResult> {
-  const r = await runOrders(ctx, COURSE_EXAMPLE);
+  const r = await runOrders(ctx, COURSE_EXAMPLE, { title: COURSE_TITLE });
   try {
     const model = await r.store((es) => es.readModel(READ_MODEL));
     const stats = model.stats as Record<string, Json> | undefined;
@@ -255,7 +300,7 @@ async function projectionExample(ctx: CheckContext): Promise<CheckResult> {
     else if (order.status !== 'CONFIRMED' || order.total !== 130) problems.push(`order:o-1 is ${JSON.stringify(order)} (expected status CONFIRMED, total 130)`);
     if (!stats) problems.push('there is no `stats` document');
     else if (stats.confirmedOrders !== 1 || stats.revenue !== 130 || stats.orders !== 1) problems.push(`stats is ${JSON.stringify(stats)} (expected orders 1, confirmedOrders 1, revenue 130)`);
-    if (problems.length > 0) return fail(withErrors(r, `After the course's example: ${problems.join('; ')}.`));
+    if (problems.length > 0) return fail(withErrors(r, `After the course's example: ${problems.join('; ')}.`), r);
     return pass('The read model shows order o-1 confirmed with total 130, one confirmed order and revenue 130.');
   } finally {
     await r.dispose();
@@ -268,7 +313,7 @@ async function businessRules(ctx: CheckContext): Promise<CheckResult> {
     { orderId: 'o-3', command: add('keyboard', 1, 50) },
     { orderId: 'o-3', command: CONFIRM },
     { orderId: 'o-3', command: add('mouse', 1, 20) },
-  ]);
+  ], { title: 'Confirm the empty order o-2; o-3: an item, a confirmation, then another item' });
   try {
     const problems: string[] = [];
     const [emptyConfirm, , , late] = r.results;
@@ -276,7 +321,7 @@ async function businessRules(ctx: CheckContext): Promise<CheckResult> {
     const o3 = await r.store((es) => es.readStream('o-3'));
     if (emptyConfirm?.outcome !== 'rejected' || o2.length > 0) problems.push(`confirming the empty order o-2 was ${emptyConfirm?.outcome === 'rejected' ? 'refused but still stored events' : 'accepted'} (${o2.map((e) => e.type).join(', ') || 'no events'})`);
     if (late?.outcome !== 'rejected' || o3.length !== 2) problems.push(`adding an item to the confirmed order o-3 was ${late?.outcome === 'rejected' ? 'refused but the stream changed' : 'accepted'} (stream: ${o3.map((e) => e.type).join(', ')})`);
-    if (problems.length > 0) return fail(withErrors(r, `${problems.join('; ')}.`));
+    if (problems.length > 0) return fail(withErrors(r, `${problems.join('; ')}.`), r);
     return pass('An empty confirmation and an item after confirmation were both refused, and neither stored an event.');
   } finally {
     await r.dispose();
@@ -302,22 +347,22 @@ function randomCommands(seed: number, n: number): CommandInput[] {
 const REBUILD_SEEDS = [11, 12];
 async function rebuildEqualsLive(ctx: CheckContext): Promise<CheckResult> {
   for (const seed of REBUILD_SEEDS) {
-    const r = await runOrders(ctx, randomCommands(seed, 16), { seed });
+    const r = await runOrders(ctx, randomCommands(seed, 16), { seed, title: `16 random commands on orders r-1…r-4 (seed ${seed})` });
     try {
       const failed = r.results.find((x) => x.outcome === 'failed');
-      if (failed) return fail(withErrors(r, `Seed ${seed}: ${failed.command.type} on ${failed.orderId} failed: ${failed.message}.`), seed);
+      if (failed) return fail(withErrors(r, `Seed ${seed}: ${failed.command.type} on ${failed.orderId} failed: ${failed.message}.`), r);
       const lastLive = new Map<string, CommandResult>();
       for (const x of r.results) if (x.outcome === 'ok') lastLive.set(x.orderId, x);
       for (const [orderId, live] of lastLive) {
         const events = await r.store((es) => es.readStream(orderId));
         const rebuilt = rebuild(r.sb, orderId, events);
-        if (!same(rebuilt, live.state)) return fail(`Seed ${seed}, order ${orderId}: execute returned ${JSON.stringify(live.state)} at ${live.at} ms, but folding its ${events.length} events gives ${JSON.stringify(rebuilt)}.`, seed);
+        if (!same(rebuilt, live.state)) return fail(`Seed ${seed}, order ${orderId}: execute returned ${JSON.stringify(live.state)} at ${live.at} ms, but folding its ${events.length} events gives ${JSON.stringify(rebuilt)}.`, r);
         // A snapshot at half-way plus the rest must give the same state too.
         const k = Math.floor(events.length / 2);
         let snap = rebuild(r.sb, orderId, events.slice(0, k));
         snap = JSON.parse(JSON.stringify(snap)) as Json;
         for (const e of events.slice(k)) snap = r.sb.call(ORDER, ['apply'], [snap, recorded(e)]);
-        if (!same(snap, rebuilt)) return fail(`Seed ${seed}, order ${orderId}: a snapshot after ${k} events plus the rest gives ${JSON.stringify(snap)}, not ${JSON.stringify(rebuilt)}.`, seed);
+        if (!same(snap, rebuilt)) return fail(`Seed ${seed}, order ${orderId}: a snapshot after ${k} events plus the rest gives ${JSON.stringify(snap)}, not ${JSON.stringify(rebuilt)}.`, r);
       }
     } finally {
       await r.dispose();
@@ -334,7 +379,7 @@ async function optimisticConcurrency(ctx: CheckContext): Promise<CheckResult> {
     { orderId: 'o-4', command: add('cable', 1, 30), race: [otherItem] },
     { orderId: 'o-5', command: add('keyboard', 1, 50) },
     { orderId: 'o-5', command: add('cable', 1, 30), race: [otherConfirm] },
-  ]);
+  ], { title: 'Orders o-4 and o-5, each raced by another writer between read and append' });
   try {
     const problems: string[] = [];
     const a = r.results[1]!;
@@ -352,7 +397,7 @@ async function optimisticConcurrency(ctx: CheckContext): Promise<CheckResult> {
     if (b.conflicts === 0) problems.push('o-5: no conflict was raised although the order was confirmed by another writer after the read');
     else if (b.outcome === 'ok' || o5.some((e, i) => e.type === 'ItemAdded' && i > 0 && o5.slice(0, i).some((x) => x.type === 'OrderConfirmed'))) problems.push(`o-5: after the conflict the item was still added to the confirmed order (stream: ${o5.map((e) => e.type).join(', ')}) — decide again on fresh events instead of re-sending the old decision`);
     else if (b.outcome === 'failed') problems.push(`o-5: after the conflict the command failed with "${b.message}" instead of being refused by the rules`);
-    if (problems.length > 0) return fail(withErrors(r, `${problems.join('; ')}.`));
+    if (problems.length > 0) return fail(withErrors(r, `${problems.join('; ')}.`), r);
     return pass('A stale append was rejected; the command was decided again on fresh events: the item went in after the other writer’s, and was refused once the order had been confirmed.');
   } finally {
     await r.dispose();
@@ -373,22 +418,22 @@ function expectedModel(events: RecordedEvent[]): Record<string, { status: string
 const PROJECTION_SEEDS = [21, 22];
 async function projectionRebuild(ctx: CheckContext): Promise<CheckResult> {
   for (const seed of PROJECTION_SEEDS) {
-    const r = await runOrders(ctx, randomCommands(seed, 20), { seed });
+    const r = await runOrders(ctx, randomCommands(seed, 20), { seed, title: `20 random commands on orders r-1…r-4 (seed ${seed})` });
     try {
       const incremental = await r.store((es) => es.readModel(READ_MODEL));
       await r.store((es) => es.rebuildProjection(READ_MODEL));
       const rebuilt = await r.store((es) => es.readModel(READ_MODEL));
-      if (!same(sortKeys(incremental), sortKeys(rebuilt))) return fail(withErrors(r, `Seed ${seed}: the read model kept up event by event differs from its rebuild from position 0: ${diff(incremental, rebuilt)}.`), seed);
+      if (!same(sortKeys(incremental), sortKeys(rebuilt))) return fail(withErrors(r, `Seed ${seed}: the read model kept up event by event differs from its rebuild from position 0: ${diff(incremental, rebuilt)}.`), r);
       const all = await r.store((es) => es.readAll(0));
       const want = expectedModel(all);
       for (const [orderId, o] of Object.entries(want)) {
         const doc = rebuilt[`order:${orderId}`];
-        if (!doc || doc.status !== o.status || doc.total !== o.total) return fail(withErrors(r, `Seed ${seed}: order:${orderId} is ${JSON.stringify(doc ?? null)}; its events say status ${o.status}, total ${o.total}.`), seed);
+        if (!doc || doc.status !== o.status || doc.total !== o.total) return fail(withErrors(r, `Seed ${seed}: order:${orderId} is ${JSON.stringify(doc ?? null)}; its events say status ${o.status}, total ${o.total}.`), r);
       }
       const confirmed = Object.values(want).filter((o) => o.status === 'CONFIRMED');
       const stats = { orders: Object.keys(want).length, confirmedOrders: confirmed.length, revenue: confirmed.reduce((s, o) => s + o.total, 0) };
       const got = rebuilt.stats ?? null;
-      if (!got || got.orders !== stats.orders || got.confirmedOrders !== stats.confirmedOrders || got.revenue !== stats.revenue) return fail(withErrors(r, `Seed ${seed}: stats is ${JSON.stringify(got)}; the log says ${JSON.stringify(stats)}.`), seed);
+      if (!got || got.orders !== stats.orders || got.confirmedOrders !== stats.confirmedOrders || got.revenue !== stats.revenue) return fail(withErrors(r, `Seed ${seed}: stats is ${JSON.stringify(got)}; the log says ${JSON.stringify(stats)}.`), r);
     } finally {
       await r.dispose();
     }
@@ -406,14 +451,14 @@ function diff(a: Record<string, JsonObject>, b: Record<string, JsonObject>): str
 
 async function upcaster(ctx: CheckContext): Promise<CheckResult> {
   const legacy = [{ orderId: 'o-9', events: [{ type: 'ItemAdded', data: { productId: 'lamp', quantity: 2, price: 25 } }] }];
-  const r = await runOrders(ctx, [{ orderId: 'o-9', command: add('cable', 1, 30) }, { orderId: 'o-9', command: CONFIRM }], { legacy });
+  const r = await runOrders(ctx, [{ orderId: 'o-9', command: add('cable', 1, 30) }, { orderId: 'o-9', command: CONFIRM }], { legacy, title: 'Order o-9 with an old ItemAdded v1, then a cable and a confirmation' });
   try {
     const problems: string[] = [];
     let events: RecordedEvent[] = [];
     try {
       events = await r.store((es) => es.readStream('o-9'));
     } catch (e) {
-      return fail(withErrors(r, `Reading order o-9, which holds an ItemAdded v1, failed: ${describeFailure(e)}.`));
+      return fail(withErrors(r, `Reading order o-9, which holds an ItemAdded v1, failed: ${describeFailure(e)}.`), r);
     }
     const first = events[0]?.data ?? {};
     if (first.unitPrice !== 25 || first.currency !== 'EUR' || first.quantity !== 2 || first.productId !== 'lamp') problems.push(`the v1 event { productId: 'lamp', quantity: 2, price: 25 } reads as ${JSON.stringify(first)} (expected unitPrice 25, currency EUR)`);
@@ -426,7 +471,7 @@ async function upcaster(ctx: CheckContext): Promise<CheckResult> {
     const model = await r.store((es) => es.readModel(READ_MODEL));
     const doc = model['order:o-9'];
     if (!doc || doc.total !== 80) problems.push(`order:o-9 in the read model is ${JSON.stringify(doc ?? null)} (expected total 80)`);
-    if (problems.length > 0) return fail(withErrors(r, `${problems.join('; ')}.`));
+    if (problems.length > 0) return fail(withErrors(r, `${problems.join('; ')}.`), r);
     return pass('The old ItemAdded v1 reads as v2 (unitPrice 25, EUR): the order, its total of 80 and the read model all use it.');
   } finally {
     await r.dispose();
@@ -445,7 +490,7 @@ export const exerciseChecks: ExerciseChecks = {
     upcaster,
   },
   async demo(ctx) {
-    const r = await runOrders(ctx, COURSE_EXAMPLE);
+    const r = await runOrders(ctx, COURSE_EXAMPLE, { title: COURSE_TITLE });
     try {
       const events = await r.store((es) => es.readStream('o-1'));
       const model = await r.store((es) => es.readModel(READ_MODEL));
@@ -458,5 +503,9 @@ export const exerciseChecks: ExerciseChecks = {
     } finally {
       await r.dispose();
     }
+  },
+  replay(ctx, { input, seed }) {
+    const { inputs, legacy } = ordersOf(input);
+    return buildOrders(ctx, inputs, { seed, ...(legacy ? { legacy } : {}) });
   },
 };
