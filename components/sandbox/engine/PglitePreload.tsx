@@ -1,13 +1,10 @@
-import { preload } from 'react-dom';
-import { PGLITE_ASSETS } from './pgliteAssets';
+import { EARLY_START_SCRIPT } from './pgliteAssets';
 
 /**
- * Starts downloading PGlite's assets as soon as the HTML is parsed, instead of after the
- * page's scripts have loaded and the workspace asked for them (about 3 s later on this
- * machine). Render it in a page that starts stores. Renders nothing.
+ * Starts fetching PGlite's files and compiling its wasm as soon as the HTML is parsed (see
+ * {@link EARLY_START_SCRIPT}). Render it in a page that starts stores. On a client-side
+ * navigation React does not run it, and the loader fetches everything itself.
  */
 export function PglitePreload() {
-  // crossOrigin 'anonymous' matches fetch()'s default mode and credentials, so the fetch reuses the preload.
-  for (const href of PGLITE_ASSETS) preload(href, { as: 'fetch', crossOrigin: 'anonymous' });
-  return null;
+  return <script dangerouslySetInnerHTML={{ __html: EARLY_START_SCRIPT }} />;
 }

@@ -1,5 +1,5 @@
 import { createPgliteRuntime, type PgliteRuntime } from '@/simulator';
-import { PGLITE_BASE as BASE } from './pgliteAssets';
+import { EARLY_START_GLOBAL, PGLITE_BASE as BASE, type PgliteEarlyStart } from './pgliteAssets';
 
 /**
  * Loads PGlite in the page from the assets scripts/prepareAssets.mjs copies into public/pglite/.
@@ -22,14 +22,41 @@ const EMPTY_WASM = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x0
 
 let runtimePromise: Promise<PgliteRuntime> | null = null;
 
+/** What the page's early-start script began (taken once; undefined in a worker or after a client-side navigation). */
+function takeEarlyStart(): PgliteEarlyStart | undefined {
+  const g = globalThis as unknown as Record<string, PgliteEarlyStart | undefined>;
+  const early = g[EARLY_START_GLOBAL];
+  delete g[EARLY_START_GLOBAL];
+  return early;
+}
+
+let early: PgliteEarlyStart | undefined;
+
+/** A response the early start already asked for (once), else a new fetch; either way a failure falls back to fetching. */
+async function fetchEarlyOr(url: string): Promise<Response> {
+  const started = early?.responses[url];
+  if (started) {
+    delete early!.responses[url];
+    const res = await started.catch(() => undefined);
+    if (res?.ok) return res;
+  }
+  return fetch(url);
+}
+
 async function fetchOk(url: string): Promise<Response> {
-  const res = await fetch(url);
+  const res = await fetchEarlyOr(url);
   if (!res.ok) throw new Error(`Could not load ${url}: the server answered ${res.status} ${res.statusText}.`);
   return res;
 }
 
 async function compile(url: string): Promise<WebAssembly.Module> {
-  const res = await fetchOk(url);
+  if (url === `${BASE}pglite.wasm` && early?.wasm) {
+    const compiled = await early.wasm.catch(() => undefined);
+    early.wasm = undefined;
+    if (compiled) return compiled;
+  }
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`Could not load ${url}: the server answered ${res.status} ${res.statusText}.`);
   // compileStreaming needs the application/wasm type; fall back to bytes when a server sends another.
   if (typeof WebAssembly.compileStreaming === 'function' && res.headers.get('content-type')?.startsWith('application/wasm')) {
     return WebAssembly.compileStreaming(res);
@@ -61,7 +88,7 @@ async function load(): Promise<PgliteRuntime> {
  */
 async function loadDataDir(): Promise<Blob | undefined> {
   try {
-    const res = await fetch(`${BASE}datadir.tgz`);
+    const res = await fetchEarlyOr(`${BASE}datadir.tgz`);
     if (!res.ok || !res.body || typeof DecompressionStream === 'undefined') return undefined;
     return await new Response(res.body.pipeThrough(new DecompressionStream('gzip'))).blob();
   } catch {
@@ -72,6 +99,7 @@ async function loadDataDir(): Promise<Blob | undefined> {
 /** The page's PGlite runtime (assets fetched and compiled once per page). */
 export function loadBrowserPglite(): Promise<PgliteRuntime> {
   if (!runtimePromise) {
+    early = takeEarlyStart();
     runtimePromise = load();
     // A failed load (offline, missing asset) must not poison a later retry.
     runtimePromise.catch(() => {
