@@ -1,5 +1,6 @@
 import { ForeignStoreAccessError, SimError, toSimError } from './errors';
-import { deepClone, hashString, type Json, type JsonObject } from './json';
+import { deepClone, type Json, type JsonObject } from './json';
+import { JsonHasher } from './jsonHasher';
 import {
   createNetworkState,
   cutLinks,
@@ -211,7 +212,7 @@ export class Simulation {
       deliveries: {},
       clientReplies: [],
       traceSeq: 0,
-      traceHash: '0',
+      traceHash: new JsonHasher().hex(),
       hashedSeq: 0,
     };
   }
@@ -797,13 +798,15 @@ export class Simulation {
    * Folds the retained events before index `upTo` into the rolling hash, if not yet folded.
    * Hashing is lazy (done when the hash is asked for, a snapshot taken, or events trimmed):
    * the same work in the end, but none in runs that never ask. Events are built with a fixed
-   * key order, so plain JSON is stable and much cheaper than sorting keys.
+   * key order, so walking them in key order is stable without sorting keys.
    */
   private foldHash(upTo: number): void {
-    let hash = this.state.traceHash;
-    for (let i = this.state.hashedSeq - this.traceDropped; i < upTo; i++) hash = hashString(hash + JSON.stringify(this.traceEvents[i]));
-    this.state.traceHash = hash;
-    this.state.hashedSeq = Math.max(this.state.hashedSeq, upTo + this.traceDropped);
+    const from = this.state.hashedSeq - this.traceDropped;
+    if (from >= upTo) return;
+    const hasher = new JsonHasher(this.state.traceHash);
+    for (let i = from; i < upTo; i++) hasher.value(this.traceEvents[i]);
+    this.state.traceHash = hasher.hex();
+    this.state.hashedSeq = upTo + this.traceDropped;
   }
 
   private flush(): void {
