@@ -395,7 +395,13 @@ export class Simulation {
       const { queue: _q, rng: _r, ...rest } = e;
       this.state = rest;
       const keep = snapshot.traceLength - this.traceDropped;
-      this.traceEvents = this.traceEvents.slice(0, Math.max(0, keep));
+      if (keep >= 0) this.traceEvents = this.traceEvents.slice(0, keep);
+      else {
+        // Trimmed past the snapshot since: none of the kept events is older than it. The
+        // snapshot's hash covers everything before it, so the trace restarts empty there.
+        this.traceEvents = [];
+        this.traceDropped = snapshot.traceLength;
+      }
       this.batch = [];
     });
   }
