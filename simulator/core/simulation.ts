@@ -620,12 +620,11 @@ export class Simulation {
       return this.deliverReplyToCaller(p, message.payload as ReplyPayload, message);
     }
     this.traceMessageDelivered(message);
-    return this.handleDelivered(message);
+    return this.runHandler(message.to, message);
   }
 
-  /** Runs the handler of a delivered request, input or event, then replies or acks. */
-  private async handleDelivered(message: Message): Promise<void> {
-    const reply = await this.runHandler(message.to, message);
+  /** After its handler ran: a request or input is answered, an event handled without error is acked. */
+  private respond(message: Message, reply: ReplyPayload): void {
     if (message.kind === 'request' || message.kind === 'input') {
       const answer: Message = { id: this.nextMessageId(), kind: 'reply', from: message.to, to: message.from, type: message.type, payload: reply as unknown as Json, correlationId: message.correlationId, causationId: message.id };
       if (message.requestId) (answer as { requestId?: string }).requestId = message.requestId;
@@ -647,7 +646,7 @@ export class Simulation {
     this.emitTrace({ type: 'message.dropped', messageId: message.id, from: message.from, to: message.to, messageType: message.type, reason, correlationId: message.correlationId, causationId: message.causationId });
   }
 
-  private deliverReplyToCaller(p: PendingRequest, reply: ReplyPayload, replyMessage: Message | null): Promise<ReplyPayload> {
+  private deliverReplyToCaller(p: PendingRequest, reply: ReplyPayload, replyMessage: Message | null): Promise<void> {
     const payload: ReplyMessagePayload = { reply, context: p.options.context ?? null, requestType: p.type, target: p.to, attempts: p.attempt };
     // The caller's onReply handler gets the reply as its own message type, carrying the request's context.
     const message: Message = {
@@ -664,29 +663,35 @@ export class Simulation {
     return this.runHandler(p.service, message);
   }
 
-  /** Runs one handler; what it returns or throws becomes the reply (a throw is also traced). */
-  private async runHandler(service: ServiceName, message: Message): Promise<ReplyPayload> {
+  /**
+   * Runs one handler; what it returns or throws becomes the reply (a throw is also traced),
+   * which then answers the message (see respond).
+   */
+  private async runHandler(service: ServiceName, message: Message): Promise<void> {
     const def = this.defs.get(service)!;
     const handler = def.handlers[message.type];
     if (!handler) {
       const error = { code: 'HANDLER', message: `Service "${service}" has no handler for "${message.type}".` };
       this.emitTrace({ type: 'handler.error', service, messageId: message.id, messageType: message.type, error, correlationId: message.correlationId, causationId: message.id });
-      return { ok: false, error };
+      this.respond(message, { ok: false, error });
+      return;
     }
     const ctx = this.handlerContext(service, message);
     this.running = ctx;
+    let reply: ReplyPayload;
     try {
       const value = await handler(message.payload, ctx);
-      return { ok: true, value: value === undefined ? null : (value as Json) };
+      reply = { ok: true, value: value === undefined ? null : (value as Json) };
     } catch (e) {
       const err = toSimError(e);
       const error: { code: string; message: string; reason?: string } = { code: err.code, message: err.message };
       if (err.code === 'REJECTED') error.reason = String(err.details.reason);
       this.emitTrace({ type: 'handler.error', service, messageId: message.id, messageType: message.type, error, correlationId: message.correlationId, causationId: message.id });
-      return { ok: false, error };
+      reply = { ok: false, error };
     } finally {
       this.running = null;
     }
+    this.respond(message, reply);
   }
 
   private handlerContext(service: ServiceName, message: Message): ServiceContext {
