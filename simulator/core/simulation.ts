@@ -29,7 +29,6 @@ import type {
   ServiceName,
   StoreSpec,
   TraceEvent,
-  TraceEventInput,
 } from './types';
 
 /** The outside world: scenario inputs come from it and replies to it are collected. */
@@ -151,7 +150,7 @@ interface HandlerPort {
   request(ctx: ServiceContext, to: ServiceName, type: string, payload: Json, options: RequestOptions): string;
   publish(ctx: ServiceContext, type: string, payload: Json, correlationId: string | undefined): void;
   setTimer(ctx: ServiceContext, delayMs: number, type: string, payload: Json, correlationId: string | undefined): void;
-  trace(event: TraceEventInput): void;
+  trace(event: TraceEvent): void;
 }
 
 /**
@@ -187,18 +186,16 @@ class ServiceContext implements HandlerContext {
   }
 
   log(text: string, data?: Json): void {
-    const event: TraceEventInput = { type: 'log', service: this.service, text, correlationId: this.message.correlationId, causationId: this.message.id };
+    const event: TraceEvent = { seq: 0, time: 0, type: 'log', service: this.service, text, correlationId: this.message.correlationId, causationId: this.message.id };
     if (data !== undefined) event.data = data;
     this.port.trace(event);
   }
 
   emit(event: DomainTraceEvent): void {
-    // A copy: the caller keeps its object. Object.assign onto a fresh literal keeps the shapes
-    // V8 has already seen, where a spread of many different event shapes went megamorphic.
-    const full = Object.assign({}, event) as TraceEventInput;
-    full.service = this.service;
-    full.correlationId = 'sagaId' in event ? event.sagaId : this.message.correlationId;
-    full.causationId = this.message.id;
+    // A copy (the caller keeps its object), onto a literal with the engine's fields: Object.assign
+    // keeps to shapes V8 has seen, where a spread of the many domain event shapes went megamorphic.
+    const correlationId = 'sagaId' in event ? event.sagaId : this.message.correlationId;
+    const full = Object.assign({ seq: 0, time: 0, service: this.service, correlationId, causationId: this.message.id }, event) as TraceEvent;
     this.port.trace(full);
   }
 }
@@ -503,7 +500,9 @@ export class Simulation {
         // Inspector and setup calls are not part of the run: only handler calls are traced.
         const running = this.running;
         if (!running) return;
-        const event: TraceEventInput = {
+        const event: TraceEvent = {
+          seq: 0,
+          time: 0,
           type: 'store.op',
           service: owner,
           store: name,
@@ -548,7 +547,7 @@ export class Simulation {
         if (svc.incarnation !== work.incarnation) return; // the crash lost it
         if (svc.status === 'paused') return void svc.held.push(work);
         if (svc.status === 'down') return;
-        this.emitTrace({ type: 'timer.fired', service: work.service, timer: work.type, correlationId: work.correlationId, causationId: work.causationId });
+        this.emitTrace({ seq: 0, time: 0, type: 'timer.fired', service: work.service, timer: work.type, correlationId: work.correlationId, causationId: work.causationId });
         const message: Message = { id: work.timerId, kind: 'timer', from: work.service, to: work.service, type: work.type, payload: work.payload, correlationId: work.correlationId, causationId: work.causationId };
         return this.runHandler(work.service, message);
       }
@@ -558,7 +557,7 @@ export class Simulation {
         const svc = this.state.services[p.service]!;
         if (svc.status === 'paused') return void svc.held.push(work);
         const willRetry = p.attempt <= p.options.retries;
-        this.emitTrace({ type: 'request.timeout', service: p.service, requestId: p.requestId, requestType: p.type, attempt: p.attempt, target: p.to, willRetry, correlationId: p.correlationId, causationId: p.causationId });
+        this.emitTrace({ seq: 0, time: 0, type: 'request.timeout', service: p.service, requestId: p.requestId, requestType: p.type, attempt: p.attempt, target: p.to, willRetry, correlationId: p.correlationId, causationId: p.causationId });
         if (willRetry) {
           const backoff = p.options.backoffMs * 2 ** (p.attempt - 1);
           const jitter = Math.floor(this.rng.next() * (backoff / 2 + 1));
@@ -580,7 +579,7 @@ export class Simulation {
         const d = this.state.deliveries[work.deliveryId];
         if (!d || d.acked) return;
         if (d.attempts >= this.options.maxDeliveryAttempts) {
-          this.emitTrace({ type: 'error', service: d.to, correlationId: d.correlationId, causationId: d.causationId, error: { code: 'DEAD_LETTER', message: `Event ${d.type} was not handled by ${d.to} after ${d.attempts} deliveries; moved to the dead-letter list.` } });
+          this.emitTrace({ seq: 0, time: 0, type: 'error', service: d.to, correlationId: d.correlationId, causationId: d.causationId, error: { code: 'DEAD_LETTER', message: `Event ${d.type} was not handled by ${d.to} after ${d.attempts} deliveries; moved to the dead-letter list.` } });
           delete this.state.deliveries[d.deliveryId];
           return;
         }
@@ -639,11 +638,11 @@ export class Simulation {
   }
 
   private traceMessageDelivered(message: Message): void {
-    this.emitTrace({ type: 'message.delivered', messageId: message.id, from: message.from, to: message.to, messageType: message.type, kind: message.kind, correlationId: message.correlationId, causationId: message.causationId });
+    this.emitTrace({ seq: 0, time: 0, type: 'message.delivered', messageId: message.id, from: message.from, to: message.to, messageType: message.type, kind: message.kind, correlationId: message.correlationId, causationId: message.causationId });
   }
 
   private traceMessageDropped(message: Message, reason: 'loss' | 'partition' | 'service-down' | 'late-reply'): void {
-    this.emitTrace({ type: 'message.dropped', messageId: message.id, from: message.from, to: message.to, messageType: message.type, reason, correlationId: message.correlationId, causationId: message.causationId });
+    this.emitTrace({ seq: 0, time: 0, type: 'message.dropped', messageId: message.id, from: message.from, to: message.to, messageType: message.type, reason, correlationId: message.correlationId, causationId: message.causationId });
   }
 
   private deliverReplyToCaller(p: PendingRequest, reply: ReplyPayload, replyMessage: Message | null): Promise<void> {
@@ -672,7 +671,7 @@ export class Simulation {
     const handler = def.handlers[message.type];
     if (!handler) {
       const error = { code: 'HANDLER', message: `Service "${service}" has no handler for "${message.type}".` };
-      this.emitTrace({ type: 'handler.error', service, messageId: message.id, messageType: message.type, error, correlationId: message.correlationId, causationId: message.id });
+      this.emitTrace({ seq: 0, time: 0, type: 'handler.error', service, messageId: message.id, messageType: message.type, error, correlationId: message.correlationId, causationId: message.id });
       this.respond(message, { ok: false, error });
       return;
     }
@@ -686,7 +685,7 @@ export class Simulation {
       const err = toSimError(e);
       const error: { code: string; message: string; reason?: string } = { code: err.code, message: err.message };
       if (err.code === 'REJECTED') error.reason = String(err.details.reason);
-      this.emitTrace({ type: 'handler.error', service, messageId: message.id, messageType: message.type, error, correlationId: message.correlationId, causationId: message.id });
+      this.emitTrace({ seq: 0, time: 0, type: 'handler.error', service, messageId: message.id, messageType: message.type, error, correlationId: message.correlationId, causationId: message.id });
       reply = { ok: false, error };
     } finally {
       this.running = null;
@@ -794,14 +793,14 @@ export class Simulation {
 
   private send(message: Message): void {
     const plan = planDelivery(this.paramsOfLink(message.from, message.to), message.from, message.to, this.state.now, this.rng);
-    this.emitTrace({ type: 'message.sent', service: message.from, message, deliverAt: plan.arrivals[0] ?? -1, correlationId: message.correlationId, causationId: message.causationId });
+    this.emitTrace({ seq: 0, time: 0, type: 'message.sent', service: message.from, message, deliverAt: plan.arrivals[0] ?? -1, correlationId: message.correlationId, causationId: message.causationId });
     if (plan.lost) {
       this.traceMessageDropped(message, 'loss');
       return;
     }
     for (let i = 0; i < plan.arrivals.length; i++) {
       const at = plan.arrivals[i]!;
-      if (i > 0) this.emitTrace({ type: 'message.duplicated', messageId: message.id, deliverAt: at, correlationId: message.correlationId, causationId: message.causationId });
+      if (i > 0) this.emitTrace({ seq: 0, time: 0, type: 'message.duplicated', messageId: message.id, deliverAt: at, correlationId: message.correlationId, causationId: message.causationId });
       this.scheduler.push(at, { kind: 'deliver', message });
     }
   }
@@ -824,7 +823,7 @@ export class Simulation {
     const known = (s: ServiceName) => {
       if (s !== CLIENT && !this.state.services[s]) throw new SimError('FAULT_PLAN', `Unknown service "${s}" in fault ${action.kind}.`);
     };
-    this.emitTrace({ type: 'fault', action, ...('service' in action ? { service: action.service } : {}) });
+    this.emitTrace({ seq: 0, time: 0, type: 'fault', action, ...('service' in action ? { service: action.service } : {}) });
     switch (action.kind) {
       case 'partition':
         action.links.flat().forEach(known);
@@ -852,7 +851,7 @@ export class Simulation {
         svc.memory = {};
         svc.held = [];
         for (const [id, p] of Object.entries(this.state.pending)) if (p.service === action.service) delete this.state.pending[id];
-        this.emitTrace({ type: 'service.crashed', service: action.service });
+        this.emitTrace({ seq: 0, time: 0, type: 'service.crashed', service: action.service });
         return;
       }
       case 'restart': {
@@ -861,7 +860,7 @@ export class Simulation {
         if (svc.status !== 'down') return;
         svc.status = 'up';
         svc.memory = {};
-        this.emitTrace({ type: 'service.restarted', service: action.service });
+        this.emitTrace({ seq: 0, time: 0, type: 'service.restarted', service: action.service });
         await this.startService(action.service);
         return;
       }
@@ -870,7 +869,7 @@ export class Simulation {
         const svc = this.state.services[action.service]!;
         if (svc.status !== 'up') return;
         svc.status = 'paused';
-        this.emitTrace({ type: 'service.paused', service: action.service });
+        this.emitTrace({ seq: 0, time: 0, type: 'service.paused', service: action.service });
         return;
       }
       case 'resume': {
@@ -878,7 +877,7 @@ export class Simulation {
         const svc = this.state.services[action.service]!;
         if (svc.status !== 'paused') return;
         svc.status = 'up';
-        this.emitTrace({ type: 'service.resumed', service: action.service });
+        this.emitTrace({ seq: 0, time: 0, type: 'service.resumed', service: action.service });
         const held = svc.held;
         svc.held = [];
         for (const w of held) this.scheduler.push(this.state.now, w);
@@ -897,18 +896,19 @@ export class Simulation {
       await def.onStart(ctx);
     } catch (e) {
       const err = toSimError(e);
-      this.emitTrace({ type: 'handler.error', service, messageId: message.id, messageType: 'start', error: { code: err.code, message: err.message }, correlationId: message.correlationId, causationId: null });
+      this.emitTrace({ seq: 0, time: 0, type: 'handler.error', service, messageId: message.id, messageType: 'start', error: { code: err.code, message: err.message }, correlationId: message.correlationId, causationId: null });
     } finally {
       this.running = null;
     }
   }
 
   /**
-   * Stamps an event with its position and time and appends it. Every caller hands over a fresh
-   * object, so it is stamped in place: copying it into a new one was the dearest part of tracing.
+   * Stamps an event with its position and time and appends it. Callers hand over a fresh object
+   * whose `seq: 0, time: 0` are placeholders: stamped in place, an event stays one object
+   * (copying it was the dearest part of tracing, and fields added after creation would go to a
+   * separate property array: one more object per event to keep alive for the trace window).
    */
-  private emitTrace(event: TraceEventInput): void {
-    const full = event as TraceEvent;
+  private emitTrace(full: TraceEvent): void {
     full.seq = this.state.traceSeq++;
     full.time = this.state.now;
     this.traceEvents.push(full);
