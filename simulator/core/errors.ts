@@ -20,11 +20,23 @@ export type SimErrorCode =
   | 'HANDLER'
   | 'REJECTED';
 
+/** Options of errors that are expected outcomes rather than faults: no stack is captured. */
+const EXPECTED_OUTCOME = { stack: false } as const;
+
 export class SimError extends Error {
   readonly code: SimErrorCode;
   readonly details: Record<string, unknown>;
-  constructor(code: SimErrorCode, message: string, details: Record<string, unknown> = {}) {
+  /**
+   * `stack: false` for expected outcomes that callers handle (a business refusal, a lost
+   * optimistic race): they are thrown on every refused order, nobody debugs them from a stack,
+   * and capturing one cost more than everything else the refusal does.
+   */
+  constructor(code: SimErrorCode, message: string, details: Record<string, unknown> = {}, opts?: { stack?: boolean }) {
+    const withoutStack = opts?.stack === false && typeof Error.stackTraceLimit === 'number';
+    const limit = Error.stackTraceLimit;
+    if (withoutStack) Error.stackTraceLimit = 0;
     super(message);
+    if (withoutStack) Error.stackTraceLimit = limit;
     this.name = 'SimError';
     this.code = code;
     this.details = details;
@@ -53,6 +65,7 @@ export class ConcurrencyError extends SimError {
       'CONCURRENCY',
       `Stream "${streamId}" is at version ${actualVersion}, but the append expected ${expectedVersion}.`,
       { streamId, expectedVersion, actualVersion },
+      EXPECTED_OUTCOME,
     );
   }
 }
@@ -98,7 +111,7 @@ export class MissingUpcasterError extends SimError {
  */
 export class RejectedError extends SimError {
   constructor(readonly reason: string, message: string, details: Record<string, unknown> = {}) {
-    super('REJECTED', message, { reason, ...details });
+    super('REJECTED', message, { reason, ...details }, EXPECTED_OUTCOME);
   }
 }
 

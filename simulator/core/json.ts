@@ -25,6 +25,31 @@ export function hashString(s: string): string {
   return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
 }
 
+/**
+ * A deep copy of a plain JSON value, as a JSON round trip gives it for JSON data (undefined
+ * properties are left out, undefined array items become null), by walking it: an order of
+ * magnitude faster than stringify + parse on the small values stores copy per operation.
+ * Unlike the round trip, it keeps NaN and ±Infinity as they are (a snapshot stays exact).
+ */
 export function deepClone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+  return cloneValue(v) as T;
+}
+
+function cloneValue(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      out[i] = x === undefined ? null : cloneValue(x);
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  const o = v as Record<string, unknown>;
+  for (const key in o) {
+    const x = o[key];
+    if (x !== undefined) out[key] = cloneValue(x);
+  }
+  return out;
 }

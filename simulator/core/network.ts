@@ -28,7 +28,7 @@ export function linkParams(state: NetworkState, from: ServiceName, to: ServiceNa
 }
 
 export function isCut(state: NetworkState, from: ServiceName, to: ServiceName): boolean {
-  return from !== to && state.cut.includes(linkKey(from, to));
+  return state.cut.length > 0 && from !== to && state.cut.includes(linkKey(from, to));
 }
 
 /** Cuts links; both directions unless oneWay. Returns a new state. */
@@ -78,11 +78,11 @@ export interface DeliveryPlan {
 }
 
 /**
- * Draws the fate of one message from the simulation's RNG. The number of draws is
- * fixed per call, so the RNG stream does not depend on which branch was taken.
+ * Draws the fate of one message on a link with parameters `p` (see linkParams) from the
+ * simulation's RNG. The number of draws is fixed per call, so the RNG stream does not depend
+ * on which branch was taken.
  */
-export function planDelivery(state: NetworkState, from: ServiceName, to: ServiceName, now: VirtualTime, rng: Rng): DeliveryPlan {
-  const p = linkParams(state, from, to);
+export function planDelivery(p: LinkParams, from: ServiceName, to: ServiceName, now: VirtualTime, rng: Rng): DeliveryPlan {
   const rLoss = rng.next();
   const rJitter = rng.next();
   const rDup = rng.next();

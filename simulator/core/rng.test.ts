@@ -12,6 +12,12 @@ describe('createRng', () => {
     expect(draw(1)).not.toEqual(draw(2));
   });
 
+  it('draws a pinned stream (every trace depends on it)', () => {
+    const r = createRng(1);
+    expect([r.next(), r.next(), r.next()]).toEqual([0.4256499295588583, 0.79042171058245, 0.6910148127935827]);
+    expect(r.state()).toEqual([1190388996, 3314191350, 1774087289, 2041432054]);
+  });
+
   it('continues exactly from a saved state', () => {
     const r = createRng(99);
     r.next();

@@ -42,16 +42,18 @@ export function seedToState(seed: number | string): RngState {
 
 export function createRng(seedOrState: number | string | RngState): Rng {
   const restoring = Array.isArray(seedOrState);
-  let [a, b, c, d] = restoring ? (seedOrState as RngState) : seedToState(seedOrState as number | string);
+  // The four words live in a typed array: as plain variables, every word ≥ 2^31 would be a
+  // fresh heap number on each draw (the network draws five per message).
+  const w = Uint32Array.from(restoring ? (seedOrState as RngState) : seedToState(seedOrState as number | string));
   const nextU32 = (): number => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    const a = w[0]!, b = w[1]!, c = w[2]!, d = w[3]!;
     const t = (((a + b) >>> 0) + d) >>> 0;
-    d = (d + 1) >>> 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) >>> 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) >>> 0;
-    return t >>> 0;
+    w[3] = d + 1;
+    w[0] = b ^ (b >>> 9);
+    w[1] = c + (c << 3);
+    const c2 = (c << 21) | (c >>> 11);
+    w[2] = c2 + t;
+    return t;
   };
   // Discard the first outputs after seeding (sfc32 mixes poorly at first); a restored state is already mixed.
   if (!restoring) for (let i = 0; i < 12; i++) nextU32();
@@ -63,7 +65,7 @@ export function createRng(seedOrState: number | string | RngState): Rng {
       if (items.length === 0) throw new Error('pick from an empty list');
       return items[Math.floor(rng.next() * items.length)]!;
     },
-    state: () => [a >>> 0, b >>> 0, c >>> 0, d >>> 0],
+    state: () => [w[0]!, w[1]!, w[2]!, w[3]!],
   };
   return rng;
 }

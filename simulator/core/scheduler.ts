@@ -22,14 +22,16 @@ export class Scheduler<T> {
   push(time: VirtualTime, item: T): void {
     const entry = { time, seq: this.nextSeq++, item };
     const h = this.heap;
+    // Sift up: move parents down into the hole until the entry's place is found.
+    let i = h.length;
     h.push(entry);
-    let i = h.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      if (!before(entry, h[parent]!)) break;
+      h[i] = h[parent]!;
       i = parent;
     }
+    h[i] = entry;
   }
 
   peekTime(): VirtualTime | undefined {
@@ -41,19 +43,20 @@ export class Scheduler<T> {
     if (h.length === 0) return undefined;
     const top = h[0]!;
     const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
+    const n = h.length;
+    if (n > 0) {
+      // Sift down: move the earlier child up into the hole until `last` fits there.
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
         const r = l + 1;
-        let m = i;
-        if (l < h.length && before(h[l]!, h[m]!)) m = l;
-        if (r < h.length && before(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
+        const child = r < n && before(h[r]!, h[l]!) ? r : l;
+        if (!before(h[child]!, last)) break;
+        h[i] = h[child]!;
+        i = child;
       }
+      h[i] = last;
     }
     return top;
   }

@@ -198,6 +198,21 @@ describe('Simulation', () => {
     expect(sim.traceHash()).toBe(finalHash);
   });
 
+  it('restores a snapshot taken before events it no longer keeps (trace limit) and still hashes the same', async () => {
+    const inputs = Array.from({ length: 6 }, (_, i) => ({ at: i * 30, to: 'teller', type: 'Start', payload: { amount: i + 1 } }));
+    const sim = await createSimulation({ seed: 11, scenario: scenario(inputs), stores: provider, traceLimit: 8 });
+    await sim.runUntil(70);
+    const snap = await sim.snapshot();
+    await sim.runToQuiescence();
+    const finalHash = sim.traceHash();
+    const finalSeq = sim.trace().at(-1)!.seq;
+    await sim.restore(snap);
+    expect(sim.trace().every((e) => e.seq < snap.traceLength)).toBe(true);
+    await sim.runToQuiescence();
+    expect(sim.trace().at(-1)!.seq).toBe(finalSeq);
+    expect(sim.traceHash()).toBe(finalHash);
+  });
+
   it('subscribers receive every trace event in batches', async () => {
     const sim = await createSimulation({ seed: 1, scenario: scenario([{ at: 0, to: 'teller', type: 'Start', payload: { amount: 1 } }]), stores: provider });
     const seen: TraceEvent[] = [];

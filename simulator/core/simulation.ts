@@ -1,10 +1,12 @@
 import { ForeignStoreAccessError, SimError, toSimError } from './errors';
-import { deepClone, hashString, type Json, type JsonObject } from './json';
+import { deepClone, type Json, type JsonObject } from './json';
+import { JsonHasher } from './jsonHasher';
 import {
   createNetworkState,
   cutLinks,
   healLinks,
   isCut,
+  linkParams,
   planDelivery,
   setLinkParams,
   splitGroups,
@@ -27,7 +29,6 @@ import type {
   ServiceName,
   StoreSpec,
   TraceEvent,
-  TraceEventInput,
 } from './types';
 
 /** The outside world: scenario inputs come from it and replies to it are collected. */
@@ -144,9 +145,59 @@ export interface SimulationSnapshot {
 
 export type TraceListener = (events: readonly TraceEvent[]) => void;
 
-interface Running {
-  service: ServiceName;
-  message: Message;
+/** What a handler context calls back into (the engine, through closures made once per simulation). */
+interface HandlerPort {
+  request(ctx: ServiceContext, to: ServiceName, type: string, payload: Json, options: RequestOptions): string;
+  publish(ctx: ServiceContext, type: string, payload: Json, correlationId: string | undefined): void;
+  setTimer(ctx: ServiceContext, delayMs: number, type: string, payload: Json, correlationId: string | undefined): void;
+  trace(event: TraceEvent): void;
+}
+
+/**
+ * The context one handler call sees. A handler runs per delivered message, so its context is
+ * one small object whose methods live on the prototype (no closures made per call).
+ */
+class ServiceContext implements HandlerContext {
+  constructor(
+    private readonly port: HandlerPort,
+    readonly service: ServiceName,
+    /** The service's runtime entry (its incarnation tags requests and timers, so a crash voids them). */
+    readonly runtime: ServiceRuntime,
+    readonly now: VirtualTime,
+    readonly stores: Record<string, StoreBase>,
+    readonly rng: Rng,
+    readonly message: Message,
+  ) {
+    this.memory = runtime.memory;
+  }
+
+  readonly memory: JsonObject;
+
+  request(to: ServiceName, type: string, payload: Json, options: RequestOptions): string {
+    return this.port.request(this, to, type, payload, options);
+  }
+
+  publish(type: string, payload: Json, options?: { correlationId?: string }): void {
+    this.port.publish(this, type, payload, options?.correlationId);
+  }
+
+  setTimer(delayMs: number, type: string, payload: Json, options?: { correlationId?: string }): void {
+    this.port.setTimer(this, delayMs, type, payload, options?.correlationId);
+  }
+
+  log(text: string, data?: Json): void {
+    const event: TraceEvent = { seq: 0, time: 0, type: 'log', service: this.service, text, correlationId: this.message.correlationId, causationId: this.message.id };
+    if (data !== undefined) event.data = data;
+    this.port.trace(event);
+  }
+
+  emit(event: DomainTraceEvent): void {
+    // A copy (the caller keeps its object), onto a literal with the engine's fields: Object.assign
+    // keeps to shapes V8 has seen, where a spread of the many domain event shapes went megamorphic.
+    const correlationId = 'sagaId' in event ? event.sagaId : this.message.correlationId;
+    const full = Object.assign({ seq: 0, time: 0, service: this.service, correlationId, causationId: this.message.id }, event) as TraceEvent;
+    this.port.trace(full);
+  }
 }
 
 const DEFAULT_REQUEST = { timeoutMs: 200, retries: 2, backoffMs: 50 };
@@ -173,7 +224,10 @@ export class Simulation {
   private traceDropped = 0;
   private batch: TraceEvent[] = [];
   private listeners = new Set<TraceListener>();
-  private running: Running | null = null;
+  /** The handler running now (its service and message), or null between handlers. */
+  private running: ServiceContext | null = null;
+  private linkParamsOf: NetworkState | null = null;
+  private readonly linkParamsCache = new Map<ServiceName, Map<ServiceName, LinkParams>>();
   /** Serializes engine steps and inspector calls: stores are never used by two callers at once. */
   private lock: Promise<unknown> = Promise.resolve();
   private disposed = false;
@@ -211,7 +265,7 @@ export class Simulation {
       deliveries: {},
       clientReplies: [],
       traceSeq: 0,
-      traceHash: '0',
+      traceHash: new JsonHasher().hex(),
       hashedSeq: 0,
     };
   }
@@ -260,16 +314,20 @@ export class Simulation {
   /** Processes the next scheduled item. Resolves false when nothing was left. */
   step(): Promise<boolean> {
     return this.exclusive(async () => {
-      const done = await this.stepUnlocked();
+      const next = this.scheduler.pop();
+      if (next) await this.process(next);
       this.flush();
-      return done;
+      return next !== undefined;
     });
   }
 
   /** Processes every item scheduled at or before `time`, then sets the clock to `time`. */
   runUntil(time: VirtualTime): Promise<void> {
     return this.exclusive(async () => {
-      while (this.scheduler.size > 0 && this.scheduler.peekTime()! <= time) await this.stepUnlocked();
+      while (this.scheduler.size > 0 && this.scheduler.peekTime()! <= time) {
+        const handling = this.process(this.scheduler.pop()!);
+        if (handling) await handling;
+      }
       if (time > this.state.now) this.state.now = time;
       this.flush();
     });
@@ -285,7 +343,8 @@ export class Simulation {
     return this.exclusive(async () => {
       let steps = 0;
       while (this.scheduler.size > 0 && this.scheduler.peekTime()! <= maxTime && steps < maxSteps) {
-        await this.stepUnlocked();
+        const handling = this.process(this.scheduler.pop()!);
+        if (handling) await handling;
         steps++;
       }
       this.flush();
@@ -394,7 +453,13 @@ export class Simulation {
       const { queue: _q, rng: _r, ...rest } = e;
       this.state = rest;
       const keep = snapshot.traceLength - this.traceDropped;
-      this.traceEvents = this.traceEvents.slice(0, Math.max(0, keep));
+      if (keep >= 0) this.traceEvents = this.traceEvents.slice(0, keep);
+      else {
+        // Trimmed past the snapshot since: none of the kept events is older than it. The
+        // snapshot's hash covers everything before it, so the trace restarts empty there.
+        this.traceEvents = [];
+        this.traceDropped = snapshot.traceLength;
+      }
       this.batch = [];
     });
   }
@@ -433,19 +498,23 @@ export class Simulation {
       clock: { now: () => this.state.now },
       record: (report: StoreOpReport) => {
         // Inspector and setup calls are not part of the run: only handler calls are traced.
-        if (!this.running) return;
-        this.emitTrace({
+        const running = this.running;
+        if (!running) return;
+        const event: TraceEvent = {
+          seq: 0,
+          time: 0,
           type: 'store.op',
           service: owner,
           store: name,
           op: report.op,
           summary: report.summary,
           ok: report.ok,
-          ...(report.count !== undefined ? { count: report.count } : {}),
-          ...(report.error ? { error: report.error } : {}),
-          correlationId: this.running.message.correlationId,
-          causationId: this.running.message.id,
-        });
+          correlationId: running.message.correlationId,
+          causationId: running.message.id,
+        };
+        if (report.count !== undefined) event.count = report.count;
+        if (report.error) event.error = report.error;
+        this.emitTrace(event);
       },
       checkAccess: () => {
         if (this.running && this.running.service !== owner) throw new ForeignStoreAccessError(this.running.service, owner, name);
@@ -453,38 +522,34 @@ export class Simulation {
     };
   }
 
-  private async stepUnlocked(): Promise<boolean> {
-    const next = this.scheduler.pop();
-    if (!next) return false;
+  /**
+   * Advances the clock to one scheduled item and processes it. Returns a promise only when a
+   * handler (or a fault's restart) runs: most items (a timeout whose reply came, a redelivery of
+   * an acked event, a send) finish synchronously, and awaiting them would cost more than they do.
+   */
+  private process(next: Scheduled<Work>): Promise<unknown> | undefined {
     if (next.time > this.state.now) this.state.now = next.time;
-    await this.process(next.item);
-    return true;
-  }
-
-  private async process(work: Work): Promise<void> {
+    const work = next.item;
     switch (work.kind) {
       case 'input': {
         const { input } = work;
         const n = ++this.state.counters.input;
         const correlationId = input.correlationId ?? `req-${n}`;
-        this.send({ kind: 'input', from: CLIENT, to: input.to, type: input.type, payload: input.payload, correlationId, causationId: null, requestId: `in-${n}` });
+        this.send({ id: this.nextMessageId(), kind: 'input', from: CLIENT, to: input.to, type: input.type, payload: input.payload, correlationId, causationId: null, requestId: `in-${n}` });
         return;
       }
       case 'fault':
-        await this.applyFaultUnlocked(work.action);
-        return;
+        return this.applyFaultUnlocked(work.action);
       case 'deliver':
-        await this.deliver(work.message);
-        return;
+        return this.deliver(work.message);
       case 'timer': {
         const svc = this.state.services[work.service]!;
         if (svc.incarnation !== work.incarnation) return; // the crash lost it
         if (svc.status === 'paused') return void svc.held.push(work);
         if (svc.status === 'down') return;
-        this.emitTrace({ type: 'timer.fired', service: work.service, timer: work.type, correlationId: work.correlationId, causationId: work.causationId });
+        this.emitTrace({ seq: 0, time: 0, type: 'timer.fired', service: work.service, timer: work.type, correlationId: work.correlationId, causationId: work.causationId });
         const message: Message = { id: work.timerId, kind: 'timer', from: work.service, to: work.service, type: work.type, payload: work.payload, correlationId: work.correlationId, causationId: work.causationId };
-        await this.runHandler(work.service, message);
-        return;
+        return this.runHandler(work.service, message);
       }
       case 'requestTimeout': {
         const p = this.state.pending[work.requestId];
@@ -492,14 +557,14 @@ export class Simulation {
         const svc = this.state.services[p.service]!;
         if (svc.status === 'paused') return void svc.held.push(work);
         const willRetry = p.attempt <= p.options.retries;
-        this.emitTrace({ type: 'request.timeout', service: p.service, requestId: p.requestId, requestType: p.type, attempt: p.attempt, target: p.to, willRetry, correlationId: p.correlationId, causationId: p.causationId });
+        this.emitTrace({ seq: 0, time: 0, type: 'request.timeout', service: p.service, requestId: p.requestId, requestType: p.type, attempt: p.attempt, target: p.to, willRetry, correlationId: p.correlationId, causationId: p.causationId });
         if (willRetry) {
           const backoff = p.options.backoffMs * 2 ** (p.attempt - 1);
           const jitter = Math.floor(this.rng.next() * (backoff / 2 + 1));
           this.scheduler.push(this.state.now + backoff + jitter, { kind: 'retry', requestId: p.requestId });
         } else {
           delete this.state.pending[p.requestId];
-          await this.deliverReplyToCaller(p, { ok: false, error: { code: 'TIMEOUT', message: `${p.to} did not answer ${p.type} after ${p.attempt} attempt(s) of ${p.options.timeoutMs} ms.` } }, null);
+          return this.deliverReplyToCaller(p, { ok: false, error: { code: 'TIMEOUT', message: `${p.to} did not answer ${p.type} after ${p.attempt} attempt(s) of ${p.options.timeoutMs} ms.` } }, null);
         }
         return;
       }
@@ -514,7 +579,7 @@ export class Simulation {
         const d = this.state.deliveries[work.deliveryId];
         if (!d || d.acked) return;
         if (d.attempts >= this.options.maxDeliveryAttempts) {
-          this.emitTrace({ type: 'error', service: d.to, correlationId: d.correlationId, causationId: d.causationId, error: { code: 'DEAD_LETTER', message: `Event ${d.type} was not handled by ${d.to} after ${d.attempts} deliveries; moved to the dead-letter list.` } });
+          this.emitTrace({ seq: 0, time: 0, type: 'error', service: d.to, correlationId: d.correlationId, causationId: d.causationId, error: { code: 'DEAD_LETTER', message: `Event ${d.type} was not handled by ${d.to} after ${d.attempts} deliveries; moved to the dead-letter list.` } });
           delete this.state.deliveries[d.deliveryId];
           return;
         }
@@ -524,32 +589,46 @@ export class Simulation {
     }
   }
 
-  private async deliver(message: Message): Promise<void> {
-    const dropped = (reason: 'partition' | 'service-down' | 'late-reply') =>
-      this.emitTrace({ type: 'message.dropped', messageId: message.id, from: message.from, to: message.to, messageType: message.type, reason, correlationId: message.correlationId, causationId: message.causationId });
-    if (isCut(this.state.network, message.from, message.to)) return dropped('partition');
+  private deliver(message: Message): Promise<unknown> | undefined {
+    if (isCut(this.state.network, message.from, message.to)) {
+      this.traceMessageDropped(message, 'partition');
+      return;
+    }
     if (message.to === CLIENT) {
-      this.emitTrace({ type: 'message.delivered', messageId: message.id, from: message.from, to: message.to, messageType: message.type, kind: message.kind, correlationId: message.correlationId, causationId: message.causationId });
+      this.traceMessageDelivered(message);
       if (message.kind === 'reply') this.state.clientReplies.push({ time: this.state.now, requestType: message.type, correlationId: message.correlationId, reply: message.payload as ReplyPayload });
       return;
     }
     const svc = this.state.services[message.to];
-    if (!svc) return dropped('service-down');
-    if (svc.status === 'down') return dropped('service-down');
-    if (svc.status === 'paused') return void svc.held.push({ kind: 'deliver', message });
-    if (message.kind === 'reply') {
-      const p = message.requestId ? this.state.pending[message.requestId] : undefined;
-      if (!p || p.service !== message.to || p.incarnation !== svc.incarnation) return dropped('late-reply');
-      this.emitTrace({ type: 'message.delivered', messageId: message.id, from: message.from, to: message.to, messageType: message.type, kind: message.kind, correlationId: message.correlationId, causationId: message.causationId });
-      delete this.state.pending[p.requestId];
-      await this.deliverReplyToCaller(p, message.payload as ReplyPayload, message);
+    if (!svc || svc.status === 'down') {
+      this.traceMessageDropped(message, 'service-down');
       return;
     }
-    this.emitTrace({ type: 'message.delivered', messageId: message.id, from: message.from, to: message.to, messageType: message.type, kind: message.kind, correlationId: message.correlationId, causationId: message.causationId });
-    const outcome = await this.runHandler(message.to, message);
+    if (svc.status === 'paused') {
+      svc.held.push({ kind: 'deliver', message });
+      return;
+    }
+    if (message.kind === 'reply') {
+      const p = message.requestId ? this.state.pending[message.requestId] : undefined;
+      if (!p || p.service !== message.to || p.incarnation !== svc.incarnation) {
+        this.traceMessageDropped(message, 'late-reply');
+        return;
+      }
+      this.traceMessageDelivered(message);
+      delete this.state.pending[p.requestId];
+      return this.deliverReplyToCaller(p, message.payload as ReplyPayload, message);
+    }
+    this.traceMessageDelivered(message);
+    return this.runHandler(message.to, message);
+  }
+
+  /** After its handler ran: a request or input is answered, an event handled without error is acked. */
+  private respond(message: Message, reply: ReplyPayload): void {
     if (message.kind === 'request' || message.kind === 'input') {
-      this.send({ kind: 'reply', from: message.to, to: message.from, type: message.type, payload: outcome.reply as unknown as Json, correlationId: message.correlationId, causationId: message.id, ...(message.requestId ? { requestId: message.requestId } : {}) });
-    } else if (message.kind === 'event' && message.deliveryId && outcome.reply.ok) {
+      const answer: Message = { id: this.nextMessageId(), kind: 'reply', from: message.to, to: message.from, type: message.type, payload: reply as unknown as Json, correlationId: message.correlationId, causationId: message.id };
+      if (message.requestId) (answer as { requestId?: string }).requestId = message.requestId;
+      this.send(answer);
+    } else if (message.kind === 'event' && message.deliveryId && reply.ok) {
       const d = this.state.deliveries[message.deliveryId];
       if (d) {
         d.acked = true;
@@ -558,109 +637,134 @@ export class Simulation {
     }
   }
 
-  private async deliverReplyToCaller(p: PendingRequest, reply: ReplyPayload, replyMessage: Message | null): Promise<void> {
-    const payload: ReplyMessagePayload = { reply, context: p.options.context ?? null, requestType: p.type, target: p.to, attempts: p.attempt };
-    const message: Message = replyMessage
-      ? { ...replyMessage, type: p.options.onReply, payload: payload as unknown as Json }
-      : { id: `${p.requestId}-timeout`, kind: 'reply', from: p.to, to: p.service, type: p.options.onReply, payload: payload as unknown as Json, correlationId: p.correlationId, causationId: p.causationId, requestId: p.requestId };
-    await this.runHandler(p.service, message);
+  private traceMessageDelivered(message: Message): void {
+    this.emitTrace({ seq: 0, time: 0, type: 'message.delivered', messageId: message.id, from: message.from, to: message.to, messageType: message.type, kind: message.kind, correlationId: message.correlationId, causationId: message.causationId });
   }
 
-  private async runHandler(service: ServiceName, message: Message): Promise<{ handled: boolean; reply: ReplyPayload }> {
+  private traceMessageDropped(message: Message, reason: 'loss' | 'partition' | 'service-down' | 'late-reply'): void {
+    this.emitTrace({ seq: 0, time: 0, type: 'message.dropped', messageId: message.id, from: message.from, to: message.to, messageType: message.type, reason, correlationId: message.correlationId, causationId: message.causationId });
+  }
+
+  private deliverReplyToCaller(p: PendingRequest, reply: ReplyPayload, replyMessage: Message | null): Promise<void> {
+    const payload: ReplyMessagePayload = { reply, context: p.options.context ?? null, requestType: p.type, target: p.to, attempts: p.attempt };
+    // The caller's onReply handler gets the reply as its own message type, carrying the request's context.
+    const message: Message = {
+      id: replyMessage ? replyMessage.id : `${p.requestId}-timeout`,
+      kind: 'reply',
+      from: p.to,
+      to: p.service,
+      type: p.options.onReply,
+      payload: payload as unknown as Json,
+      correlationId: replyMessage ? replyMessage.correlationId : p.correlationId,
+      causationId: replyMessage ? replyMessage.causationId : p.causationId,
+      requestId: p.requestId,
+    };
+    return this.runHandler(p.service, message);
+  }
+
+  /**
+   * Runs one handler; what it returns or throws becomes the reply (a throw is also traced),
+   * which then answers the message (see respond).
+   */
+  private async runHandler(service: ServiceName, message: Message): Promise<void> {
     const def = this.defs.get(service)!;
     const handler = def.handlers[message.type];
     if (!handler) {
       const error = { code: 'HANDLER', message: `Service "${service}" has no handler for "${message.type}".` };
-      this.emitTrace({ type: 'handler.error', service, messageId: message.id, messageType: message.type, error, correlationId: message.correlationId, causationId: message.id });
-      return { handled: false, reply: { ok: false, error } };
+      this.emitTrace({ seq: 0, time: 0, type: 'handler.error', service, messageId: message.id, messageType: message.type, error, correlationId: message.correlationId, causationId: message.id });
+      this.respond(message, { ok: false, error });
+      return;
     }
     const ctx = this.handlerContext(service, message);
-    this.running = { service, message };
+    this.running = ctx;
+    let reply: ReplyPayload;
     try {
       const value = await handler(message.payload, ctx);
-      return { handled: true, reply: { ok: true, value: value === undefined ? null : (value as Json) } };
+      reply = { ok: true, value: value === undefined ? null : (value as Json) };
     } catch (e) {
       const err = toSimError(e);
-      const error = { code: err.code, message: err.message, ...(err.code === 'REJECTED' ? { reason: String(err.details.reason) } : {}) };
-      this.emitTrace({ type: 'handler.error', service, messageId: message.id, messageType: message.type, error, correlationId: message.correlationId, causationId: message.id });
-      return { handled: true, reply: { ok: false, error } };
+      const error: { code: string; message: string; reason?: string } = { code: err.code, message: err.message };
+      if (err.code === 'REJECTED') error.reason = String(err.details.reason);
+      this.emitTrace({ seq: 0, time: 0, type: 'handler.error', service, messageId: message.id, messageType: message.type, error, correlationId: message.correlationId, causationId: message.id });
+      reply = { ok: false, error };
     } finally {
       this.running = null;
     }
+    this.respond(message, reply);
   }
 
-  private handlerContext(service: ServiceName, message: Message): HandlerContext {
+  private handlerContext(service: ServiceName, message: Message): ServiceContext {
     const svc = this.state.services[service]!;
-    const stores = this.storesByService.get(service) ?? {};
-    const sim = this;
-    return {
-      service,
-      now: this.state.now,
-      stores,
-      memory: svc.memory,
-      rng: this.rng,
-      message,
-      request(to, type, payload, options) {
-        if (!sim.defs.has(to)) throw new SimError('SCENARIO', `Service "${service}" sent ${type} to unknown service "${to}".`);
-        const requestId = `r${++sim.state.counters.request}`;
-        const p: PendingRequest = {
-          requestId,
-          service,
-          incarnation: svc.incarnation,
+    return new ServiceContext(this.handlerPort, service, svc, this.state.now, this.storesByService.get(service) ?? {}, this.rng, message);
+  }
+
+  /** What handler contexts call back into: made once, so a context carries no closures of its own. */
+  private readonly handlerPort: HandlerPort = {
+    request: (ctx, to, type, payload, options) => {
+      if (!this.defs.has(to)) throw new SimError('SCENARIO', `Service "${ctx.service}" sent ${type} to unknown service "${to}".`);
+      const requestId = `r${++this.state.counters.request}`;
+      const stored: PendingRequest['options'] = {
+        timeoutMs: options.timeoutMs ?? DEFAULT_REQUEST.timeoutMs,
+        retries: options.retries ?? DEFAULT_REQUEST.retries,
+        backoffMs: options.backoffMs ?? DEFAULT_REQUEST.backoffMs,
+        onReply: options.onReply,
+      };
+      if (options.idempotencyKey !== undefined) stored.idempotencyKey = options.idempotencyKey;
+      if (options.context !== undefined) stored.context = options.context;
+      const p: PendingRequest = {
+        requestId,
+        service: ctx.service,
+        incarnation: ctx.runtime.incarnation,
+        to,
+        type,
+        payload,
+        options: stored,
+        attempt: 1,
+        correlationId: options.correlationId ?? ctx.message.correlationId,
+        causationId: ctx.message.id,
+      };
+      this.state.pending[requestId] = p;
+      this.sendRequestAttempt(p);
+      return requestId;
+    },
+    publish: (ctx, type, payload, correlationId) => {
+      const subscribers = this.subscribers.get(type);
+      if (!subscribers) return;
+      for (const to of subscribers) {
+        const d: BrokerDelivery = {
+          deliveryId: `d${++this.state.counters.delivery}`,
+          from: ctx.service,
           to,
           type,
           payload,
-          options: { ...DEFAULT_REQUEST, ...options },
-          attempt: 1,
-          correlationId: options.correlationId ?? message.correlationId,
-          causationId: message.id,
+          correlationId: correlationId ?? ctx.message.correlationId,
+          causationId: ctx.message.id,
+          attempts: 0,
+          acked: false,
         };
-        sim.state.pending[requestId] = p;
-        sim.sendRequestAttempt(p);
-        return requestId;
-      },
-      publish(type, payload, options) {
-        for (const to of sim.subscribers.get(type) ?? []) {
-          const d: BrokerDelivery = {
-            deliveryId: `d${++sim.state.counters.delivery}`,
-            from: service,
-            to,
-            type,
-            payload,
-            correlationId: options?.correlationId ?? message.correlationId,
-            causationId: message.id,
-            attempts: 0,
-            acked: false,
-          };
-          sim.state.deliveries[d.deliveryId] = d;
-          sim.sendDelivery(d);
-        }
-      },
-      setTimer(delayMs, type, payload, options) {
-        const timerId = `t${++sim.state.counters.timer}`;
-        sim.scheduler.push(sim.state.now + Math.max(0, delayMs), {
-          kind: 'timer',
-          service,
-          incarnation: svc.incarnation,
-          timerId,
-          type,
-          payload,
-          correlationId: options?.correlationId ?? message.correlationId,
-          causationId: message.id,
-        });
-      },
-      log(text, data) {
-        sim.emitTrace({ type: 'log', service, text, ...(data !== undefined ? { data } : {}), correlationId: message.correlationId, causationId: message.id });
-      },
-      emit(event: DomainTraceEvent) {
-        const correlationId = 'sagaId' in event ? event.sagaId : message.correlationId;
-        sim.emitTrace({ ...event, service, correlationId, causationId: message.id });
-      },
-    };
-  }
+        this.state.deliveries[d.deliveryId] = d;
+        this.sendDelivery(d);
+      }
+    },
+    setTimer: (ctx, delayMs, type, payload, correlationId) => {
+      const timerId = `t${++this.state.counters.timer}`;
+      this.scheduler.push(this.state.now + Math.max(0, delayMs), {
+        kind: 'timer',
+        service: ctx.service,
+        incarnation: ctx.runtime.incarnation,
+        timerId,
+        type,
+        payload,
+        correlationId: correlationId ?? ctx.message.correlationId,
+        causationId: ctx.message.id,
+      });
+    },
+    trace: (event) => this.emitTrace(event),
+  };
 
   private sendRequestAttempt(p: PendingRequest): void {
-    this.send({
+    const message: Message = {
+      id: this.nextMessageId(),
       kind: 'request',
       from: p.service,
       to: p.to,
@@ -670,30 +774,48 @@ export class Simulation {
       causationId: p.causationId,
       requestId: p.requestId,
       attempt: p.attempt,
-      ...(p.options.idempotencyKey ? { idempotencyKey: p.options.idempotencyKey } : {}),
-    });
+    };
+    if (p.options.idempotencyKey) (message as { idempotencyKey?: string }).idempotencyKey = p.options.idempotencyKey;
+    this.send(message);
     this.scheduler.push(this.state.now + p.options.timeoutMs, { kind: 'requestTimeout', requestId: p.requestId, attempt: p.attempt });
   }
 
   private sendDelivery(d: BrokerDelivery): void {
     d.attempts++;
-    this.send({ kind: 'event', from: d.from, to: d.to, type: d.type, payload: d.payload, correlationId: d.correlationId, causationId: d.causationId, deliveryId: d.deliveryId });
+    this.send({ id: this.nextMessageId(), kind: 'event', from: d.from, to: d.to, type: d.type, payload: d.payload, correlationId: d.correlationId, causationId: d.causationId, deliveryId: d.deliveryId });
     // The broker only learns of success through the ack; without one it tries again.
     this.scheduler.push(this.state.now + this.options.redeliveryMs, { kind: 'redeliver', deliveryId: d.deliveryId });
   }
 
-  private send(m: Omit<Message, 'id'>): void {
-    const message: Message = { id: `m${++this.state.counters.message}`, ...m };
-    const plan = planDelivery(this.state.network, message.from, message.to, this.state.now, this.rng);
-    this.emitTrace({ type: 'message.sent', service: message.from, message, deliverAt: plan.arrivals[0] ?? -1, correlationId: message.correlationId, causationId: message.causationId });
+  private nextMessageId(): string {
+    return `m${++this.state.counters.message}`;
+  }
+
+  private send(message: Message): void {
+    const plan = planDelivery(this.paramsOfLink(message.from, message.to), message.from, message.to, this.state.now, this.rng);
+    this.emitTrace({ seq: 0, time: 0, type: 'message.sent', service: message.from, message, deliverAt: plan.arrivals[0] ?? -1, correlationId: message.correlationId, causationId: message.causationId });
     if (plan.lost) {
-      this.emitTrace({ type: 'message.dropped', messageId: message.id, from: message.from, to: message.to, messageType: message.type, reason: 'loss', correlationId: message.correlationId, causationId: message.causationId });
+      this.traceMessageDropped(message, 'loss');
       return;
     }
-    plan.arrivals.forEach((at, i) => {
-      if (i > 0) this.emitTrace({ type: 'message.duplicated', messageId: message.id, deliverAt: at, correlationId: message.correlationId, causationId: message.causationId });
+    for (let i = 0; i < plan.arrivals.length; i++) {
+      const at = plan.arrivals[i]!;
+      if (i > 0) this.emitTrace({ seq: 0, time: 0, type: 'message.duplicated', messageId: message.id, deliverAt: at, correlationId: message.correlationId, causationId: message.causationId });
       this.scheduler.push(at, { kind: 'deliver', message });
-    });
+    }
+  }
+
+  /** Parameters of the link from → to, merged once per network state rather than per message. */
+  private paramsOfLink(from: ServiceName, to: ServiceName): LinkParams {
+    if (this.linkParamsOf !== this.state.network) {
+      this.linkParamsOf = this.state.network;
+      this.linkParamsCache.clear();
+    }
+    let byReceiver = this.linkParamsCache.get(from);
+    if (!byReceiver) this.linkParamsCache.set(from, (byReceiver = new Map()));
+    let params = byReceiver.get(to);
+    if (!params) byReceiver.set(to, (params = linkParams(this.state.network, from, to)));
+    return params;
   }
 
   private async applyFaultUnlocked(action: FaultAction): Promise<void> {
@@ -701,7 +823,7 @@ export class Simulation {
     const known = (s: ServiceName) => {
       if (s !== CLIENT && !this.state.services[s]) throw new SimError('FAULT_PLAN', `Unknown service "${s}" in fault ${action.kind}.`);
     };
-    this.emitTrace({ type: 'fault', action, ...('service' in action ? { service: action.service } : {}) });
+    this.emitTrace({ seq: 0, time: 0, type: 'fault', action, ...('service' in action ? { service: action.service } : {}) });
     switch (action.kind) {
       case 'partition':
         action.links.flat().forEach(known);
@@ -729,7 +851,7 @@ export class Simulation {
         svc.memory = {};
         svc.held = [];
         for (const [id, p] of Object.entries(this.state.pending)) if (p.service === action.service) delete this.state.pending[id];
-        this.emitTrace({ type: 'service.crashed', service: action.service });
+        this.emitTrace({ seq: 0, time: 0, type: 'service.crashed', service: action.service });
         return;
       }
       case 'restart': {
@@ -738,7 +860,7 @@ export class Simulation {
         if (svc.status !== 'down') return;
         svc.status = 'up';
         svc.memory = {};
-        this.emitTrace({ type: 'service.restarted', service: action.service });
+        this.emitTrace({ seq: 0, time: 0, type: 'service.restarted', service: action.service });
         await this.startService(action.service);
         return;
       }
@@ -747,7 +869,7 @@ export class Simulation {
         const svc = this.state.services[action.service]!;
         if (svc.status !== 'up') return;
         svc.status = 'paused';
-        this.emitTrace({ type: 'service.paused', service: action.service });
+        this.emitTrace({ seq: 0, time: 0, type: 'service.paused', service: action.service });
         return;
       }
       case 'resume': {
@@ -755,7 +877,7 @@ export class Simulation {
         const svc = this.state.services[action.service]!;
         if (svc.status !== 'paused') return;
         svc.status = 'up';
-        this.emitTrace({ type: 'service.resumed', service: action.service });
+        this.emitTrace({ seq: 0, time: 0, type: 'service.resumed', service: action.service });
         const held = svc.held;
         svc.held = [];
         for (const w of held) this.scheduler.push(this.state.now, w);
@@ -769,19 +891,26 @@ export class Simulation {
     if (!def.onStart) return;
     const message: Message = { id: `start-${service}-${this.state.services[service]!.incarnation}`, kind: 'start', from: service, to: service, type: 'start', payload: null, correlationId: `start-${service}`, causationId: null };
     const ctx = this.handlerContext(service, message);
-    this.running = { service, message };
+    this.running = ctx;
     try {
       await def.onStart(ctx);
     } catch (e) {
       const err = toSimError(e);
-      this.emitTrace({ type: 'handler.error', service, messageId: message.id, messageType: 'start', error: { code: err.code, message: err.message }, correlationId: message.correlationId, causationId: null });
+      this.emitTrace({ seq: 0, time: 0, type: 'handler.error', service, messageId: message.id, messageType: 'start', error: { code: err.code, message: err.message }, correlationId: message.correlationId, causationId: null });
     } finally {
       this.running = null;
     }
   }
 
-  private emitTrace(event: TraceEventInput): void {
-    const full = { seq: this.state.traceSeq++, time: this.state.now, ...event } as TraceEvent;
+  /**
+   * Stamps an event with its position and time and appends it. Callers hand over a fresh object
+   * whose `seq: 0, time: 0` are placeholders: stamped in place, an event stays one object
+   * (copying it was the dearest part of tracing, and fields added after creation would go to a
+   * separate property array: one more object per event to keep alive for the trace window).
+   */
+  private emitTrace(full: TraceEvent): void {
+    full.seq = this.state.traceSeq++;
+    full.time = this.state.now;
     this.traceEvents.push(full);
     // Trim in chunks of a quarter: trimming one event at a time would copy the array per event.
     if (this.traceEvents.length > this.options.traceLimit * 1.25) {
@@ -797,13 +926,15 @@ export class Simulation {
    * Folds the retained events before index `upTo` into the rolling hash, if not yet folded.
    * Hashing is lazy (done when the hash is asked for, a snapshot taken, or events trimmed):
    * the same work in the end, but none in runs that never ask. Events are built with a fixed
-   * key order, so plain JSON is stable and much cheaper than sorting keys.
+   * key order, so walking them in key order is stable without sorting keys.
    */
   private foldHash(upTo: number): void {
-    let hash = this.state.traceHash;
-    for (let i = this.state.hashedSeq - this.traceDropped; i < upTo; i++) hash = hashString(hash + JSON.stringify(this.traceEvents[i]));
-    this.state.traceHash = hash;
-    this.state.hashedSeq = Math.max(this.state.hashedSeq, upTo + this.traceDropped);
+    const from = this.state.hashedSeq - this.traceDropped;
+    if (from >= upTo) return;
+    const hasher = new JsonHasher(this.state.traceHash);
+    for (let i = from; i < upTo; i++) hasher.value(this.traceEvents[i]);
+    this.state.traceHash = hasher.hex();
+    this.state.hashedSeq = upTo + this.traceDropped;
   }
 
   private flush(): void {

@@ -55,9 +55,9 @@ export function createOrchestratorService(
   };
   const repo = (ctx: Ctx): SagaRepository => sagaRepository(ctx.stores.sagas);
 
-  const save = async (ctx: Ctx, s: SagaInstance) => {
+  const save = (ctx: Ctx, s: SagaInstance): Promise<void> => {
     s.updatedAt = ctx.now;
-    await repo(ctx).save(s);
+    return repo(ctx).save(s);
   };
 
   /** Sends the action of the step at s.step, skipping steps whose condition is false. */

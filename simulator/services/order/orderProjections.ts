@@ -44,6 +44,14 @@ export const orderStatistics: ProjectionDefinition = {
 };
 
 /**
+ * A customer's order ids (to update their orders when the customer's details arrive) are kept in
+ * chunks: `_customer:<id>` holds the latest ones, `_customer:<id>:orders:<n>` the full chunks
+ * before them. Documents are immutable values, so one growing list would be copied whole on
+ * every order of a busy customer.
+ */
+const ORDERS_PER_CHUNK = 64;
+
+/**
  * order with customer and product details: a denormalized view joining data the Order service
  * received as events from User and Catalog (it never reads their databases).
  */
@@ -54,11 +62,17 @@ export const orderDetailsView: ProjectionDefinition = {
     if (e.type === 'CustomerKnown') {
       const id = String(e.data.id);
       const prior = draft.get(`_customer:${id}`);
-      draft.set(`_customer:${id}`, { name: e.data.name!, email: e.data.email!, orders: prior?.orders ?? [] });
-      for (const orderId of (prior?.orders as string[] | undefined) ?? []) {
-        const o = draft.get(`order:${orderId}`);
-        if (o) draft.set(`order:${orderId}`, { ...o, customer: { id, name: e.data.name!, email: e.data.email! } });
-      }
+      const latest = (prior?.orders as string[] | undefined) ?? [];
+      const chunks = Number(prior?.orderChunks ?? 0);
+      draft.set(`_customer:${id}`, { name: e.data.name!, email: e.data.email!, orders: latest, orderChunks: chunks });
+      const update = (orderIds: readonly string[]) => {
+        for (const orderId of orderIds) {
+          const o = draft.get(`order:${orderId}`);
+          if (o) draft.set(`order:${orderId}`, { ...o, customer: { id, name: e.data.name!, email: e.data.email! } });
+        }
+      };
+      for (let n = 0; n < chunks; n++) update((draft.get(`_customer:${id}:orders:${n}`)?.orders as string[] | undefined) ?? []);
+      update(latest);
       return;
     }
     if (e.type === 'ProductKnown') {
@@ -69,7 +83,16 @@ export const orderDetailsView: ProjectionDefinition = {
     if (e.type === 'OrderCreated') {
       const customerId = String(e.data.customerId);
       const c = draft.get(`_customer:${customerId}`);
-      draft.set(`_customer:${customerId}`, { ...(c ?? { name: null, email: null }), orders: [...((c?.orders as string[]) ?? []), id] });
+      const latest = (c?.orders as string[] | undefined) ?? [];
+      const chunks = Number(c?.orderChunks ?? 0);
+      const full = latest.length >= ORDERS_PER_CHUNK;
+      if (full) draft.set(`_customer:${customerId}:orders:${chunks}`, { orders: latest });
+      draft.set(`_customer:${customerId}`, {
+        name: c?.name ?? null,
+        email: c?.email ?? null,
+        orders: full ? [id] : [...latest, id],
+        orderChunks: full ? chunks + 1 : chunks,
+      });
       const items = (e.data.items as JsonObject[]).map((l) => {
         const p = draft.get(`_product:${String(l.productId)}`);
         return { ...l, productName: p?.name ?? null, category: p?.category ?? null };

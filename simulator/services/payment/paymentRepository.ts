@@ -37,56 +37,77 @@ export interface PaymentRepository {
   all(): Promise<PaymentRecord[]>;
 }
 
+/** Gives the ledger over the payment service's store (cheap: one small object, no closures). */
 export function paymentRepository(store: SqlStore | MemoryTables): PaymentRepository {
-  if (isMemoryTables(store)) {
-    // Lookups by key and by order go through small index tables, as a KV-backed ledger would.
-    const get = (id: string) => store.get('payments', id) as unknown as PaymentRecord;
-    return {
-      byKey: async (k) => {
-        const id = store.get('payments_by_key', k)?.id;
-        return typeof id === 'string' ? get(id) : undefined;
-      },
-      ofOrder: async (o) => ((store.get('payments_by_order', o)?.ids as string[] | undefined) ?? []).map(get),
-      insert: async (p) => {
-        if (!store.insertNew('payments', p.id, p as unknown as JsonObject)) return;
-        store.put('payments_by_key', p.idempotencyKey, { id: p.id });
-        const ids = (store.get('payments_by_order', p.orderId)?.ids as string[] | undefined) ?? [];
-        store.put('payments_by_order', p.orderId, { ids: [...ids, p.id] });
-      },
-      all: async () => (store.all('payments') as unknown as PaymentRecord[]).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-    };
+  return isMemoryTables(store) ? new MemoryPaymentRepository(store) : new SqlPaymentRepository(store as SqlStore);
+}
+
+/** Lookups by key and by order go through small index tables, as a KV-backed ledger would. */
+class MemoryPaymentRepository implements PaymentRepository {
+  constructor(private readonly store: MemoryTables) {}
+
+  async byKey(k: string): Promise<PaymentRecord | undefined> {
+    const id = this.store.get('payments_by_key', k)?.id;
+    return typeof id === 'string' ? this.get(id) : undefined;
   }
-  const sql = store as SqlStore;
-  const toRecord = (r: Record<string, unknown>): PaymentRecord => ({
+
+  async ofOrder(o: string): Promise<PaymentRecord[]> {
+    return ((this.store.get('payments_by_order', o)?.ids as string[] | undefined) ?? []).map((id) => this.get(id));
+  }
+
+  async insert(p: PaymentRecord): Promise<void> {
+    if (!this.store.insertNew('payments', p.id, p as unknown as JsonObject)) return;
+    this.store.put('payments_by_key', p.idempotencyKey, { id: p.id });
+    const ids = (this.store.get('payments_by_order', p.orderId)?.ids as string[] | undefined) ?? [];
+    this.store.put('payments_by_order', p.orderId, { ids: [...ids, p.id] });
+  }
+
+  async all(): Promise<PaymentRecord[]> {
+    return (this.store.all('payments') as unknown as PaymentRecord[]).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  private get(id: string): PaymentRecord {
+    return this.store.get('payments', id) as unknown as PaymentRecord;
+  }
+}
+
+function toRecord(r: Record<string, unknown>): PaymentRecord {
+  return {
     id: String(r.id),
     orderId: String(r.order_id),
     kind: r.kind as PaymentKind,
     amount: Number(r.amount),
     idempotencyKey: String(r.idempotency_key),
     at: Number(r.at),
-  });
-  return {
-    async byKey(k) {
-      const r = await sql.query('SELECT * FROM payments WHERE idempotency_key = $1', [k]);
-      return r.rows[0] ? toRecord(r.rows[0]) : undefined;
-    },
-    async ofOrder(o) {
-      const r = await sql.query('SELECT * FROM payments WHERE order_id = $1 ORDER BY at, id', [o]);
-      return r.rows.map(toRecord);
-    },
-    async insert(p) {
-      await sql.query('INSERT INTO payments (id, order_id, kind, amount, idempotency_key, at) VALUES ($1, $2, $3, $4, $5, $6)', [
-        p.id,
-        p.orderId,
-        p.kind,
-        p.amount,
-        p.idempotencyKey,
-        p.at,
-      ]);
-    },
-    async all() {
-      const r = await sql.query('SELECT * FROM payments ORDER BY at, id');
-      return r.rows.map(toRecord);
-    },
   };
+}
+
+class SqlPaymentRepository implements PaymentRepository {
+  constructor(private readonly sql: SqlStore) {}
+
+  async byKey(k: string): Promise<PaymentRecord | undefined> {
+    const r = await this.sql.query('SELECT * FROM payments WHERE idempotency_key = $1', [k]);
+    return r.rows[0] ? toRecord(r.rows[0]) : undefined;
+  }
+
+  async ofOrder(o: string): Promise<PaymentRecord[]> {
+    const r = await this.sql.query('SELECT * FROM payments WHERE order_id = $1 ORDER BY at, id', [o]);
+    return r.rows.map(toRecord);
+  }
+
+  async insert(p: PaymentRecord): Promise<void> {
+    await this.sql.query('INSERT INTO payments (id, order_id, kind, amount, idempotency_key, at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      p.id,
+      p.orderId,
+      p.kind,
+      p.amount,
+      p.idempotencyKey,
+      p.at,
+    ]);
+  }
+
+  async all(): Promise<PaymentRecord[]> {
+    const r = await this.sql.query('SELECT * FROM payments ORDER BY at, id');
+    return r.rows.map(toRecord);
+  }
 }

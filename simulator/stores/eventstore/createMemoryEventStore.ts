@@ -1,7 +1,7 @@
 import { ConcurrencyError } from '../../core/errors';
 import { deepClone, type Json, type JsonObject } from '../../core/json';
 import type { StoreContext } from '../../core/storeContext';
-import type { AppendMeta, EventStore, NewEvent, ProjectionDefinition, StoredEvent } from './types';
+import type { AppendMeta, AppendResult, EventStore, NewEvent, ProjectionDefinition, StoredEvent } from './types';
 import { UpcasterRegistry, validateNewEvents } from './upcasting';
 
 interface State {
@@ -25,18 +25,50 @@ export function createMemoryEventStore(ctx: StoreContext): EventStore {
   const registry = new UpcasterRegistry();
   const projections = new Map<string, ProjectionDefinition>();
 
-  const op = async <T>(name: string, summary: string, fn: () => T, count?: (r: T) => number): Promise<T> => {
-    ctx.checkAccess();
-    try {
-      const r = fn();
-      ctx.record({ op: name, summary, ok: true, ...(count ? { count: count(r) } : {}) });
-      return r;
-    } catch (e) {
-      const err = e as { code?: string; message?: string };
-      ctx.record({ op: name, summary, ok: false, error: { code: err.code ?? 'ERROR', message: err.message ?? String(e) } });
-      throw e;
-    }
+  // Every traced operation checks access first, then leaves one trace record, ok or not. The
+  // methods below do it inline rather than through a wrapper taking closures: they run several
+  // times per saga step.
+  const recordFailure = (op: string, summary: string, e: unknown): void => {
+    const err = e as { code?: string; message?: string };
+    ctx.record({ op, summary, ok: false, error: { code: err.code ?? 'ERROR', message: err.message ?? String(e) } });
   };
+
+  function appendNow(streamId: string, aggregateType: string, events: readonly NewEvent[], expectedVersion: number, meta: AppendMeta): AppendResult {
+    validateNewEvents(streamId, events);
+    const actual = s.versions[streamId] ?? 0;
+    if (actual !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, actual);
+    const positions: number[] = [];
+    const stream = (s.streams[streamId] ??= []);
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      const version = expectedVersion + i + 1;
+      const stored: StoredEvent = {
+        globalPosition: s.events.length + 1,
+        eventId: `${streamId}:${version}`,
+        streamId,
+        aggregateType,
+        type: e.type,
+        data: deepClone(e.data),
+        schemaVersion: e.schemaVersion ?? registry.currentVersion(e.type),
+        version,
+        createdAt: ctx.clock.now(),
+        correlationId: meta.correlationId ?? null,
+        causationId: meta.causationId ?? null,
+      };
+      s.events.push(stored);
+      stream.push(stored.globalPosition);
+      positions.push(stored.globalPosition);
+    }
+    s.versions[streamId] = expectedVersion + events.length;
+    return { version: s.versions[streamId]!, positions };
+  }
+
+  /** The events as the current schemas see them (throws MissingUpcasterError on a gap). */
+  function upcastAll(events: readonly StoredEvent[]): StoredEvent[] {
+    const out = new Array<StoredEvent>(events.length);
+    for (let i = 0; i < events.length; i++) out[i] = registry.upcast(events[i]!);
+    return out;
+  }
 
   function applyTo(def: ProjectionDefinition, events: readonly StoredEvent[]): number {
     const model = (s.models[def.name] ??= {});
@@ -60,38 +92,46 @@ export function createMemoryEventStore(ctx: StoreContext): EventStore {
     name: ctx.name,
     owner: ctx.owner,
     engineLabel: 'event store (memory)',
-    append: (streamId, aggregateType, events: readonly NewEvent[], expectedVersion, meta: AppendMeta = {}) =>
-      op('append', `append ${events.length} to ${streamId} @${expectedVersion}`, () => {
-        validateNewEvents(streamId, events);
-        const actual = s.versions[streamId] ?? 0;
-        if (actual !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, actual);
-        const positions: number[] = [];
-        events.forEach((e, i) => {
-          const version = expectedVersion + i + 1;
-          const stored: StoredEvent = {
-            globalPosition: s.events.length + 1,
-            eventId: `${streamId}:${version}`,
-            streamId,
-            aggregateType,
-            type: e.type,
-            data: deepClone(e.data),
-            schemaVersion: e.schemaVersion ?? registry.currentVersion(e.type),
-            version,
-            createdAt: ctx.clock.now(),
-            correlationId: meta.correlationId ?? null,
-            causationId: meta.causationId ?? null,
-          };
-          s.events.push(stored);
-          (s.streams[streamId] ??= []).push(stored.globalPosition);
-          positions.push(stored.globalPosition);
-        });
-        s.versions[streamId] = expectedVersion + events.length;
-        return { version: s.versions[streamId]!, positions };
-      }, (r) => r.positions.length),
-    readStream: (streamId, fromVersion = 0) =>
-      op('readStream', `read ${streamId} from ${fromVersion}`, () => (s.streams[streamId] ?? []).slice(fromVersion).map((p) => registry.upcast(s.events[p - 1]!)), (r) => r.length),
-    readAll: (from = 0, limit = Number.POSITIVE_INFINITY) =>
-      op('readAll', `read all from ${from}`, () => s.events.slice(from, from + limit).map((e) => registry.upcast(e)), (r) => r.length),
+    async append(streamId, aggregateType, events: readonly NewEvent[], expectedVersion, meta: AppendMeta = {}) {
+      ctx.checkAccess();
+      const summary = `append ${events.length} to ${streamId} @${expectedVersion}`;
+      let result: AppendResult;
+      try {
+        result = appendNow(streamId, aggregateType, events, expectedVersion, meta);
+      } catch (e) {
+        recordFailure('append', summary, e);
+        throw e;
+      }
+      ctx.record({ op: 'append', summary, ok: true, count: result.positions.length });
+      return result;
+    },
+    async readStream(streamId, fromVersion = 0) {
+      ctx.checkAccess();
+      const summary = `read ${streamId} from ${fromVersion}`;
+      const positions = (s.streams[streamId] ?? []).slice(fromVersion);
+      let events: StoredEvent[];
+      try {
+        events = upcastAll(positions.map((p) => s.events[p - 1]!));
+      } catch (e) {
+        recordFailure('readStream', summary, e);
+        throw e;
+      }
+      ctx.record({ op: 'readStream', summary, ok: true, count: events.length });
+      return events;
+    },
+    async readAll(from = 0, limit = Number.POSITIVE_INFINITY) {
+      ctx.checkAccess();
+      const summary = `read all from ${from}`;
+      let events: StoredEvent[];
+      try {
+        events = upcastAll(s.events.slice(from, from + limit));
+      } catch (e) {
+        recordFailure('readAll', summary, e);
+        throw e;
+      }
+      ctx.record({ op: 'readAll', summary, ok: true, count: events.length });
+      return events;
+    },
     readStreamRaw: async (streamId, fromVersion = 0) => {
       ctx.checkAccess();
       return (s.streams[streamId] ?? []).slice(fromVersion).map((p) => s.events[p - 1]!);
@@ -108,31 +148,46 @@ export function createMemoryEventStore(ctx: StoreContext): EventStore {
       ctx.checkAccess();
       return s.events.slice(from, from + limit);
     },
-    streamVersion: (streamId) => op('streamVersion', `version of ${streamId}`, () => s.versions[streamId] ?? 0),
+    async streamVersion(streamId) {
+      ctx.checkAccess();
+      const version = s.versions[streamId] ?? 0;
+      ctx.record({ op: 'streamVersion', summary: `version of ${streamId}`, ok: true });
+      return version;
+    },
     headPosition: async () => {
       ctx.checkAccess();
       return s.events.length;
     },
     setSchemaVersion: (t, v) => registry.setSchemaVersion(t, v),
     registerUpcaster: (t, v, fn) => registry.register(t, v, fn),
-    saveSnapshot: (streamId, aggregateType, state, version) =>
-      op('saveSnapshot', `snapshot ${streamId} @${version}`, () => void (s.snapshots[streamId] = { aggregateType, state: deepClone(state), version })),
-    loadSnapshot: (streamId) =>
-      op('loadSnapshot', `snapshot of ${streamId}`, () => {
-        const snap = s.snapshots[streamId];
-        return snap ? { state: deepClone(snap.state), version: snap.version } : undefined;
-      }),
+    async saveSnapshot(streamId, aggregateType, state, version) {
+      ctx.checkAccess();
+      s.snapshots[streamId] = { aggregateType, state: deepClone(state), version };
+      ctx.record({ op: 'saveSnapshot', summary: `snapshot ${streamId} @${version}`, ok: true });
+    },
+    async loadSnapshot(streamId) {
+      ctx.checkAccess();
+      const snap = s.snapshots[streamId];
+      ctx.record({ op: 'loadSnapshot', summary: `snapshot of ${streamId}`, ok: true });
+      return snap ? { state: deepClone(snap.state), version: snap.version } : undefined;
+    },
     defineProjection(def) {
       projections.set(def.name, def);
       s.models[def.name] ??= {};
       s.checkpoints[def.name] ??= 0;
     },
-    catchUpProjections: () =>
-      op('catchUp', 'catch up projections', () => {
-        const out: Record<string, number> = {};
+    async catchUpProjections() {
+      ctx.checkAccess();
+      const out: Record<string, number> = {};
+      try {
         for (const def of projections.values()) out[def.name] = applyTo(def, s.events.slice(s.checkpoints[def.name] ?? 0));
-        return out;
-      }),
+      } catch (e) {
+        recordFailure('catchUp', 'catch up projections', e);
+        throw e;
+      }
+      ctx.record({ op: 'catchUp', summary: 'catch up projections', ok: true });
+      return out;
+    },
     async rebuildProjection(name, onProgress, rebuildOpts) {
       ctx.checkAccess();
       const def = projections.get(name);

@@ -73,9 +73,30 @@ function showArg(a: unknown): string {
 
 /** 'SET res:o1 2 PX 60000', with at most 16 arguments shown. */
 export function formatCommand(name: string, args: readonly unknown[]): string {
-  const shown = args.slice(0, 16).map(showArg);
-  if (args.length > 16) shown.push(`… (+${args.length - 16} more)`);
-  return shown.length ? `${name} ${shown.join(' ')}` : name;
+  let line = name;
+  for (let i = 0; i < args.length && i < 16; i++) line += ' ' + showArg(args[i]);
+  if (args.length > 16) line += ` … (+${args.length - 16} more)`;
+  return line;
+}
+
+/** A built command: its reply computed by `body`, its trace count by `countReply`. */
+class BuiltCommand<R> implements KvCommand<R> {
+  constructor(
+    readonly name: string,
+    readonly summary: string,
+    readonly argError: SimError | undefined,
+    private readonly body: (ks: Keyspace) => R,
+    private readonly countReply: ((reply: R) => number | undefined) | undefined,
+  ) {}
+
+  run(ks: Keyspace): R {
+    if (this.argError) throw this.argError;
+    return this.body(ks);
+  }
+
+  count(reply: R): number | undefined {
+    return this.countReply?.(reply);
+  }
 }
 
 function command<R>(
@@ -91,16 +112,7 @@ function command<R>(
   } catch (e) {
     argError = e instanceof SimError ? e : kvError(`ERR ${String(e)}`);
   }
-  return {
-    name,
-    summary: formatCommand(name, shown),
-    argError,
-    run: (ks) => {
-      if (argError) throw argError;
-      return body(ks);
-    },
-    count: (reply) => count?.(reply),
-  };
+  return new BuiltCommand(name, formatCommand(name, shown), argError, body, count);
 }
 
 function needKey(key: unknown, what = 'key'): void {

@@ -47,30 +47,43 @@ class Engine {
    */
   perform<R>(op: string, summary: string | (() => string), work: () => R, count?: (r: R) => number | undefined): R {
     // A function summary is read after the work, so it can say how the command ended.
-    const line = (): string => (typeof summary === 'string' ? summary : summary());
     let result: R;
     try {
       this.ctx.checkAccess();
       if (this.closed) throw kvError('ERR the store is closed', { store: this.ctx.name });
       result = work();
     } catch (e) {
-      const err = toSimError(e, 'KV');
-      this.ctx.record({ op, summary: line(), ok: false, error: { code: err.code, message: err.message } });
+      this.recordFailure(op, typeof summary === 'string' ? summary : summary(), e);
       throw e;
     }
-    const n = count?.(result);
-    this.ctx.record(n === undefined ? { op, summary: line(), ok: true } : { op, summary: line(), ok: true, count: n });
+    this.recordSuccess(op, typeof summary === 'string' ? summary : summary(), count?.(result));
     return result;
   }
 
+  /** perform() for a built command, without the closures perform takes: this runs per KV call. */
   call<R>(c: KvCommand<R>): Promise<R> {
     // Run now rather than in a later microtask, so un-awaited commands still apply in call
     // order, as pipelined commands on one Redis connection do.
+    let result: R;
     try {
-      return Promise.resolve(this.perform(c.name, c.summary, () => c.run(this.ks), (r) => c.count(r)));
+      this.ctx.checkAccess();
+      if (this.closed) throw kvError('ERR the store is closed', { store: this.ctx.name });
+      result = c.run(this.ks);
     } catch (e) {
+      this.recordFailure(c.name, c.summary, e);
       return Promise.reject(e);
     }
+    this.recordSuccess(c.name, c.summary, c.count(result));
+    return Promise.resolve(result);
+  }
+
+  private recordFailure(op: string, summary: string, e: unknown): void {
+    const err = toSimError(e, 'KV');
+    this.ctx.record({ op, summary, ok: false, error: { code: err.code, message: err.message } });
+  }
+
+  private recordSuccess(op: string, summary: string, count: number | undefined): void {
+    this.ctx.record(count === undefined ? { op, summary, ok: true } : { op, summary, ok: true, count });
   }
 }
 

@@ -28,28 +28,45 @@ export function createMemoryTables(ctx: StoreContext): MemoryTables {
     if (!t) tables.set(name, (t = new Map()));
     return t;
   };
-  const op = <T>(name: string, summary: string, fn: () => T, count?: (r: T) => number): T => {
-    ctx.checkAccess();
-    const result = fn();
-    ctx.record({ op: name, summary, ok: true, ...(count ? { count: count(result) } : {}) });
-    return result;
-  };
+  // Every operation checks access first and leaves one trace record; written out per method
+  // rather than through a wrapper taking closures, as these run for every row a saga touches.
   return {
     kind: 'sql',
     flavour: 'memory',
     name: ctx.name,
     owner: ctx.owner,
     engineLabel: 'in-memory tables',
-    get: (t, key) => op('get', `${t}[${key}]`, () => table(t).get(key)),
-    put: (t, key, row) => op('put', `${t}[${key}] = …`, () => void table(t).set(key, row)),
-    insertNew: (t, key, row) =>
-      op('insert', `${t}[${key}] = …`, () => {
-        if (table(t).has(key)) return false;
-        table(t).set(key, row);
-        return true;
-      }),
-    delete: (t, key) => op('delete', `${t}[${key}]`, () => table(t).delete(key)),
-    all: (t) => op('scan', `${t}.*`, () => [...table(t).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v), (r) => r.length),
+    get(t, key) {
+      ctx.checkAccess();
+      const row = table(t).get(key);
+      ctx.record({ op: 'get', summary: `${t}[${key}]`, ok: true });
+      return row;
+    },
+    put(t, key, row) {
+      ctx.checkAccess();
+      table(t).set(key, row);
+      ctx.record({ op: 'put', summary: `${t}[${key}] = …`, ok: true });
+    },
+    insertNew(t, key, row) {
+      ctx.checkAccess();
+      const rows = table(t);
+      const inserted = !rows.has(key);
+      if (inserted) rows.set(key, row);
+      ctx.record({ op: 'insert', summary: `${t}[${key}] = …`, ok: true });
+      return inserted;
+    },
+    delete(t, key) {
+      ctx.checkAccess();
+      const deleted = table(t).delete(key);
+      ctx.record({ op: 'delete', summary: `${t}[${key}]`, ok: true });
+      return deleted;
+    },
+    all(t) {
+      ctx.checkAccess();
+      const rows = [...table(t).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+      ctx.record({ op: 'scan', summary: `${t}.*`, ok: true, count: rows.length });
+      return rows;
+    },
     count: (t) => table(t).size,
     async exportState() {
       const out: Record<string, Record<string, JsonObject>> = {};
