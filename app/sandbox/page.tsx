@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { SandboxWorkspace } from '@/components/sandbox/SandboxWorkspace';
-import { PglitePreload } from '@/components/sandbox/engine/PglitePreload';
+import { PgliteEarlyStart } from '@/components/sandbox/engine/PgliteEarlyStart';
 
 export const metadata: Metadata = {
   title: 'Sandbox',
@@ -10,7 +10,7 @@ export const metadata: Metadata = {
 export default function SandboxPage() {
   return (
     <div className="sandbox-page">
-      <PglitePreload />
+      <PgliteEarlyStart />
       <div className="page-intro">
         <h1>Sandbox</h1>
         <p className="muted">

@@ -5,6 +5,6 @@ import { EARLY_START_SCRIPT } from './pgliteAssets';
  * {@link EARLY_START_SCRIPT}). Render it in a page that starts stores. On a client-side
  * navigation React does not run it, and the loader fetches everything itself.
  */
-export function PglitePreload() {
+export function PgliteEarlyStart() {
   return <script dangerouslySetInnerHTML={{ __html: EARLY_START_SCRIPT }} />;
 }
