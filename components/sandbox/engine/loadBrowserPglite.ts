@@ -1,5 +1,5 @@
 import { createPgliteRuntime, type PgliteRuntime } from '@/simulator';
-import { EARLY_START_GLOBAL, PGLITE_BASE as BASE, type PgliteEarlyStart } from './pgliteAssets';
+import { EARLY_START_GLOBAL, PGLITE_BASE as BASE, type EarlyStartHandles } from './pgliteAssets';
 
 /**
  * Loads PGlite in the page from the assets scripts/prepareAssets.mjs copies into public/pglite/.
@@ -23,14 +23,14 @@ const EMPTY_WASM = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x0
 let runtimePromise: Promise<PgliteRuntime> | null = null;
 
 /** What the page's early-start script began (taken once; undefined in a worker or after a client-side navigation). */
-function takeEarlyStart(): PgliteEarlyStart | undefined {
-  const g = globalThis as unknown as Record<string, PgliteEarlyStart | undefined>;
+function takeEarlyStart(): EarlyStartHandles | undefined {
+  const g = globalThis as unknown as Record<string, EarlyStartHandles | undefined>;
   const early = g[EARLY_START_GLOBAL];
   delete g[EARLY_START_GLOBAL];
   return early;
 }
 
-let early: PgliteEarlyStart | undefined;
+let early: EarlyStartHandles | undefined;
 
 /** A response the early start already asked for (once), else a new fetch; either way a failure falls back to fetching. */
 async function fetchEarlyOr(url: string): Promise<Response> {

@@ -5,7 +5,7 @@ export const PGLITE_BASE = '/pglite/';
 export const EARLY_START_GLOBAL = '__pgliteEarlyStart';
 
 /** What the early-start script leaves on `window[EARLY_START_GLOBAL]`. */
-export interface PgliteEarlyStart {
+export interface EarlyStartHandles {
   /** pglite.wasm, compiled while the page's scripts load (cleared once taken). */
   wasm?: Promise<WebAssembly.Module>;
   /** Responses by URL, each to be consumed once. */
