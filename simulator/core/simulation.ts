@@ -201,6 +201,8 @@ class ServiceContext implements HandlerContext {
 }
 
 const DEFAULT_REQUEST = { timeoutMs: 200, retries: 2, backoffMs: 50 };
+/** Most events a subscriber receives in one batch. */
+const MAX_BATCH = 1024;
 
 /**
  * One deterministic run of a scenario. Construct through createSimulation().
@@ -327,6 +329,7 @@ export class Simulation {
       while (this.scheduler.size > 0 && this.scheduler.peekTime()! <= time) {
         const handling = this.process(this.scheduler.pop()!);
         if (handling) await handling;
+        if (this.batch.length >= MAX_BATCH) this.flush();
       }
       if (time > this.state.now) this.state.now = time;
       this.flush();
@@ -345,6 +348,7 @@ export class Simulation {
       while (this.scheduler.size > 0 && this.scheduler.peekTime()! <= maxTime && steps < maxSteps) {
         const handling = this.process(this.scheduler.pop()!);
         if (handling) await handling;
+        if (this.batch.length >= MAX_BATCH) this.flush();
         steps++;
       }
       this.flush();
@@ -374,7 +378,12 @@ export class Simulation {
     });
   }
 
-  /** Receives every trace event, in batches (one per step or run call). Returns unsubscribe. */
+  /**
+   * Receives every trace event, in order, in batches: one at the end of each step or run call,
+   * and, during a long run call, one between steps whenever MAX_BATCH events are waiting (so a
+   * run does not hold every event past the trace limit until it returns). Listeners are never
+   * called while a handler runs. Returns unsubscribe.
+   */
   subscribe(listener: TraceListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
