@@ -634,9 +634,8 @@ export class Simulation {
   /** After its handler ran: a request or input is answered, an event handled without error is acked. */
   private respond(message: Message, reply: ReplyPayload): void {
     if (message.kind === 'request' || message.kind === 'input') {
-      const answer: Message = { id: this.nextMessageId(), kind: 'reply', from: message.to, to: message.from, type: message.type, payload: reply as unknown as Json, correlationId: message.correlationId, causationId: message.id };
-      if (message.requestId) (answer as { requestId?: string }).requestId = message.requestId;
-      this.send(answer);
+      // Requests and inputs always carry the request id the reply answers.
+      this.send({ id: this.nextMessageId(), kind: 'reply', from: message.to, to: message.from, type: message.type, payload: reply as unknown as Json, correlationId: message.correlationId, causationId: message.id, requestId: message.requestId! });
     } else if (message.kind === 'event' && message.deliveryId && reply.ok) {
       const d = this.state.deliveries[message.deliveryId];
       if (d) {
