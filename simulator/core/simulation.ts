@@ -399,7 +399,10 @@ export class Simulation {
     return () => this.listeners.delete(listener);
   }
 
-  /** The trace kept in memory (at most traceLimit events, the newest). */
+  /**
+   * The trace kept in memory (at most traceLimit events, the newest). The same array grows as
+   * the run goes on and is trimmed in place: copy it to keep a view of one instant.
+   */
   trace(): readonly TraceEvent[] {
     return this.traceEvents;
   }
@@ -938,10 +941,13 @@ export class Simulation {
     full.time = this.state.now;
     this.traceEvents.push(full);
     // Trim in chunks of a quarter: trimming one event at a time would copy the array per event.
+    // In place, so the array keeps its storage: a new one per trim was a large allocation each
+    // time, and growing it again another.
     if (this.traceEvents.length > this.options.traceLimit * 1.25) {
       const cut = this.traceEvents.length - this.options.traceLimit;
       this.foldHash(cut);
-      this.traceEvents = this.traceEvents.slice(cut);
+      this.traceEvents.copyWithin(0, cut);
+      this.traceEvents.length = this.options.traceLimit;
       this.traceDropped += cut;
     }
     if (this.listeners.size > 0) this.batch.push(full);
