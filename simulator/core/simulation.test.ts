@@ -213,6 +213,22 @@ describe('Simulation', () => {
     expect(sim.traceHash()).toBe(finalHash);
   });
 
+  it('a long run hands its events to subscribers in order, in batches, as it goes', async () => {
+    const inputs = Array.from({ length: 300 }, (_, i) => ({ at: i, to: 'teller', type: 'Start', payload: { amount: 1 } }));
+    const sim = await createSimulation({ seed: 4, scenario: scenario(inputs), stores: provider });
+    const sizes: number[] = [];
+    const seqs: number[] = [];
+    sim.subscribe((b) => {
+      sizes.push(b.length);
+      seqs.push(...b.map((e) => e.seq));
+    });
+    await sim.runToQuiescence();
+    expect(seqs).toEqual(sim.trace().map((e) => e.seq).filter((seq) => seq >= seqs[0]!));
+    expect(seqs.length).toBeGreaterThan(2000);
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(Math.max(...sizes)).toBeLessThan(1100);
+  });
+
   it('subscribers receive every trace event in batches', async () => {
     const sim = await createSimulation({ seed: 1, scenario: scenario([{ at: 0, to: 'teller', type: 'Start', payload: { amount: 1 } }]), stores: provider });
     const seen: TraceEvent[] = [];

@@ -135,6 +135,16 @@ export interface EngineState {
   hashedSeq: number;
 }
 
+/**
+ * EngineState as the engine keeps it: requests and broker deliveries in flight are in Maps.
+ * Their ids churn (one of each per message or so), and as keys of a plain object every new
+ * one would be interned and the object would be a slow dictionary; snapshots get plain objects.
+ */
+interface LiveState extends Omit<EngineState, 'queue' | 'rng' | 'pending' | 'deliveries'> {
+  pending: Map<string, PendingRequest>;
+  deliveries: Map<string, BrokerDelivery>;
+}
+
 /** A whole simulation frozen at one instant: restore it to step back in time. */
 export interface SimulationSnapshot {
   engine: EngineState;
@@ -201,6 +211,8 @@ class ServiceContext implements HandlerContext {
 }
 
 const DEFAULT_REQUEST = { timeoutMs: 200, retries: 2, backoffMs: 50 };
+/** Most events a subscriber receives in one batch. */
+const MAX_BATCH = 1024;
 
 /**
  * One deterministic run of a scenario. Construct through createSimulation().
@@ -219,7 +231,7 @@ export class Simulation {
   private readonly provider: StoreProvider;
   private readonly scheduler = new Scheduler<Work>();
   private rng: Rng;
-  private state: Omit<EngineState, 'queue' | 'rng'>;
+  private state: LiveState;
   private traceEvents: TraceEvent[] = [];
   private traceDropped = 0;
   private batch: TraceEvent[] = [];
@@ -261,8 +273,8 @@ export class Simulation {
       counters: { message: 0, request: 0, delivery: 0, timer: 0, input: 0 },
       network: createNetworkState(opts.scenario.network),
       services,
-      pending: {},
-      deliveries: {},
+      pending: new Map(),
+      deliveries: new Map(),
       clientReplies: [],
       traceSeq: 0,
       traceHash: new JsonHasher().hex(),
@@ -327,6 +339,7 @@ export class Simulation {
       while (this.scheduler.size > 0 && this.scheduler.peekTime()! <= time) {
         const handling = this.process(this.scheduler.pop()!);
         if (handling) await handling;
+        if (this.batch.length >= MAX_BATCH) this.flush();
       }
       if (time > this.state.now) this.state.now = time;
       this.flush();
@@ -345,6 +358,7 @@ export class Simulation {
       while (this.scheduler.size > 0 && this.scheduler.peekTime()! <= maxTime && steps < maxSteps) {
         const handling = this.process(this.scheduler.pop()!);
         if (handling) await handling;
+        if (this.batch.length >= MAX_BATCH) this.flush();
         steps++;
       }
       this.flush();
@@ -374,13 +388,21 @@ export class Simulation {
     });
   }
 
-  /** Receives every trace event, in batches (one per step or run call). Returns unsubscribe. */
+  /**
+   * Receives every trace event, in order, in batches: one at the end of each step or run call,
+   * and, during a long run call, one between steps whenever MAX_BATCH events are waiting (so a
+   * run does not hold every event past the trace limit until it returns). Listeners are never
+   * called while a handler runs. Returns unsubscribe.
+   */
   subscribe(listener: TraceListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  /** The trace kept in memory (at most traceLimit events, the newest). */
+  /**
+   * The trace kept in memory (at most traceLimit events, the newest). The same array grows as
+   * the run goes on and is trimmed in place: copy it to keep a view of one instant.
+   */
   trace(): readonly TraceEvent[] {
     return this.traceEvents;
   }
@@ -450,8 +472,8 @@ export class Simulation {
       const e = deepClone(snapshot.engine);
       this.rng = createRng(e.rng);
       this.scheduler.importState(e.queue);
-      const { queue: _q, rng: _r, ...rest } = e;
-      this.state = rest;
+      const { queue: _q, rng: _r, pending, deliveries, ...rest } = e;
+      this.state = { ...rest, pending: new Map(Object.entries(pending)), deliveries: new Map(Object.entries(deliveries)) };
       const keep = snapshot.traceLength - this.traceDropped;
       if (keep >= 0) this.traceEvents = this.traceEvents.slice(0, keep);
       else {
@@ -466,7 +488,14 @@ export class Simulation {
 
   /** Engine state as JSON (what snapshot() stores besides the stores). */
   engineState(): EngineState {
-    return deepClone({ ...this.state, queue: this.scheduler.exportState(), rng: this.rng.state() });
+    const { pending, deliveries, ...rest } = this.state;
+    return deepClone({
+      ...rest,
+      pending: Object.fromEntries(pending),
+      deliveries: Object.fromEntries(deliveries),
+      queue: this.scheduler.exportState(),
+      rng: this.rng.state(),
+    });
   }
 
   /** Releases the stores (back to the provider's pool). */
@@ -552,7 +581,7 @@ export class Simulation {
         return this.runHandler(work.service, message);
       }
       case 'requestTimeout': {
-        const p = this.state.pending[work.requestId];
+        const p = this.state.pending.get(work.requestId);
         if (!p || p.attempt !== work.attempt) return;
         const svc = this.state.services[p.service]!;
         if (svc.status === 'paused') return void svc.held.push(work);
@@ -563,24 +592,24 @@ export class Simulation {
           const jitter = Math.floor(this.rng.next() * (backoff / 2 + 1));
           this.scheduler.push(this.state.now + backoff + jitter, { kind: 'retry', requestId: p.requestId });
         } else {
-          delete this.state.pending[p.requestId];
+          this.state.pending.delete(p.requestId);
           return this.deliverReplyToCaller(p, { ok: false, error: { code: 'TIMEOUT', message: `${p.to} did not answer ${p.type} after ${p.attempt} attempt(s) of ${p.options.timeoutMs} ms.` } }, null);
         }
         return;
       }
       case 'retry': {
-        const p = this.state.pending[work.requestId];
+        const p = this.state.pending.get(work.requestId);
         if (!p) return;
         p.attempt++;
         this.sendRequestAttempt(p);
         return;
       }
       case 'redeliver': {
-        const d = this.state.deliveries[work.deliveryId];
+        const d = this.state.deliveries.get(work.deliveryId);
         if (!d || d.acked) return;
         if (d.attempts >= this.options.maxDeliveryAttempts) {
           this.emitTrace({ seq: 0, time: 0, type: 'error', service: d.to, correlationId: d.correlationId, causationId: d.causationId, error: { code: 'DEAD_LETTER', message: `Event ${d.type} was not handled by ${d.to} after ${d.attempts} deliveries; moved to the dead-letter list.` } });
-          delete this.state.deliveries[d.deliveryId];
+          this.state.deliveries.delete(d.deliveryId);
           return;
         }
         this.sendDelivery(d);
@@ -609,13 +638,13 @@ export class Simulation {
       return;
     }
     if (message.kind === 'reply') {
-      const p = message.requestId ? this.state.pending[message.requestId] : undefined;
+      const p = message.requestId ? this.state.pending.get(message.requestId) : undefined;
       if (!p || p.service !== message.to || p.incarnation !== svc.incarnation) {
         this.traceMessageDropped(message, 'late-reply');
         return;
       }
       this.traceMessageDelivered(message);
-      delete this.state.pending[p.requestId];
+      this.state.pending.delete(p.requestId);
       return this.deliverReplyToCaller(p, message.payload as ReplyPayload, message);
     }
     this.traceMessageDelivered(message);
@@ -625,14 +654,13 @@ export class Simulation {
   /** After its handler ran: a request or input is answered, an event handled without error is acked. */
   private respond(message: Message, reply: ReplyPayload): void {
     if (message.kind === 'request' || message.kind === 'input') {
-      const answer: Message = { id: this.nextMessageId(), kind: 'reply', from: message.to, to: message.from, type: message.type, payload: reply as unknown as Json, correlationId: message.correlationId, causationId: message.id };
-      if (message.requestId) (answer as { requestId?: string }).requestId = message.requestId;
-      this.send(answer);
+      // Requests and inputs always carry the request id the reply answers.
+      this.send({ id: this.nextMessageId(), kind: 'reply', from: message.to, to: message.from, type: message.type, payload: reply as unknown as Json, correlationId: message.correlationId, causationId: message.id, requestId: message.requestId! });
     } else if (message.kind === 'event' && message.deliveryId && reply.ok) {
-      const d = this.state.deliveries[message.deliveryId];
+      const d = this.state.deliveries.get(message.deliveryId);
       if (d) {
         d.acked = true;
-        delete this.state.deliveries[message.deliveryId];
+        this.state.deliveries.delete(message.deliveryId);
       }
     }
   }
@@ -723,7 +751,7 @@ export class Simulation {
         correlationId: options.correlationId ?? ctx.message.correlationId,
         causationId: ctx.message.id,
       };
-      this.state.pending[requestId] = p;
+      this.state.pending.set(requestId, p);
       this.sendRequestAttempt(p);
       return requestId;
     },
@@ -742,7 +770,7 @@ export class Simulation {
           attempts: 0,
           acked: false,
         };
-        this.state.deliveries[d.deliveryId] = d;
+        this.state.deliveries.set(d.deliveryId, d);
         this.sendDelivery(d);
       }
     },
@@ -850,7 +878,7 @@ export class Simulation {
         svc.incarnation++;
         svc.memory = {};
         svc.held = [];
-        for (const [id, p] of Object.entries(this.state.pending)) if (p.service === action.service) delete this.state.pending[id];
+        for (const [id, p] of this.state.pending) if (p.service === action.service) this.state.pending.delete(id);
         this.emitTrace({ seq: 0, time: 0, type: 'service.crashed', service: action.service });
         return;
       }
@@ -913,10 +941,13 @@ export class Simulation {
     full.time = this.state.now;
     this.traceEvents.push(full);
     // Trim in chunks of a quarter: trimming one event at a time would copy the array per event.
+    // In place, so the array keeps its storage: a new one per trim was a large allocation each
+    // time, and growing it again another.
     if (this.traceEvents.length > this.options.traceLimit * 1.25) {
       const cut = this.traceEvents.length - this.options.traceLimit;
       this.foldHash(cut);
-      this.traceEvents = this.traceEvents.slice(cut);
+      this.traceEvents.copyWithin(0, cut);
+      this.traceEvents.length = this.options.traceLimit;
       this.traceDropped += cut;
     }
     if (this.listeners.size > 0) this.batch.push(full);

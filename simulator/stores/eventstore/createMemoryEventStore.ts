@@ -1,7 +1,7 @@
 import { ConcurrencyError } from '../../core/errors';
 import { deepClone, type Json, type JsonObject } from '../../core/json';
 import type { StoreContext } from '../../core/storeContext';
-import type { AppendMeta, AppendResult, EventStore, NewEvent, ProjectionDefinition, StoredEvent } from './types';
+import type { AppendMeta, AppendResult, EventStore, NewEvent, ProjectionDefinition, ProjectionDraft, StoredEvent } from './types';
 import { UpcasterRegistry, validateNewEvents } from './upcasting';
 
 interface State {
@@ -12,6 +12,23 @@ interface State {
   snapshots: Record<string, { aggregateType: string; state: JsonObject; version: number }>;
   models: Record<string, Record<string, JsonObject>>;
   checkpoints: Record<string, number>;
+}
+
+/** A projection's view of its read model: documents are set and deleted in place. */
+class ModelDraft implements ProjectionDraft {
+  constructor(private readonly model: Record<string, JsonObject>) {}
+
+  get(key: string): JsonObject | undefined {
+    return this.model[key];
+  }
+
+  set(key: string, doc: JsonObject): void {
+    this.model[key] = doc;
+  }
+
+  delete(key: string): void {
+    delete this.model[key];
+  }
 }
 
 const empty = (): State => ({ events: [], streams: {}, versions: {}, snapshots: {}, models: {}, checkpoints: {} });
@@ -71,12 +88,7 @@ export function createMemoryEventStore(ctx: StoreContext): EventStore {
   }
 
   function applyTo(def: ProjectionDefinition, events: readonly StoredEvent[]): number {
-    const model = (s.models[def.name] ??= {});
-    const draft = {
-      get: (k: string) => model[k],
-      set: (k: string, doc: JsonObject) => void (model[k] = doc),
-      delete: (k: string) => void delete model[k],
-    };
+    const draft = new ModelDraft((s.models[def.name] ??= {}));
     let applied = 0;
     for (const raw of events) {
       if (def.handles && !def.handles.includes(raw.type)) continue;

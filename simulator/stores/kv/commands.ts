@@ -68,7 +68,18 @@ function showArg(a: unknown): string {
   }
   // One trace line per command: long values are cut, odd ones quoted as redis-cli does.
   if (s.length > 48) s = s.slice(0, 47) + '…';
-  return s === '' || /[\s"'\\\u0000-\u001f\u007f]/.test(s) ? JSON.stringify(s) : s;
+  return s === '' || needsQuotes(s) ? JSON.stringify(s) : s;
+}
+
+/** Whether redis-cli would quote the argument: spaces, quotes, backslashes, control characters. */
+function needsQuotes(s: string): boolean {
+  // Most arguments are short ASCII keys: a character loop answers those without a regex.
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20 || c === 0x22 || c === 0x27 || c === 0x5c || c === 0x7f) return true;
+    if (c > 0x7f) return /[\s"'\\\u0000-\u001f\u007f]/.test(s);
+  }
+  return false;
 }
 
 /** 'SET res:o1 2 PX 60000', with at most 16 arguments shown. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SimError } from '../../core/errors';
 import { createTestStoreContext } from '../../core/storeContext';
 import { createKvStore } from './kvStore';
+import { formatCommand } from './commands';
 
 function setup() {
   const ctx = createTestStoreContext('inventory.kv', 'inventory');
@@ -402,5 +403,14 @@ describe('trace records and access checks', () => {
     const { kv } = setup();
     await kv.close();
     await expect(kv.get('k')).rejects.toMatchObject({ code: 'KV', message: 'ERR the store is closed' });
+  });
+});
+
+describe('formatCommand', () => {
+  it('quotes the arguments redis-cli would quote, and only those', () => {
+    expect(formatCommand('SET', ['plain:key', 'café', 12])).toBe('SET plain:key café 12');
+    expect(formatCommand('SET', ['a b', 'tab\there', 'it\'s', 'back\\slash', 'nb\u00a0space', ''])).toBe(
+      'SET "a b" "tab\\there" "it\'s" "back\\\\slash" "nb\u00a0space" ""',
+    );
   });
 });
