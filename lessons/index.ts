@@ -6,6 +6,7 @@
  *   runExercise(opts) → RunReport                the Run button (one demo simulation)
  *   transpile(file, source) → diagnostics        editor diagnostics (syntax; Monaco does types)
  *   createReplay(opts) → LearnerReplay            a failed criterion's run again, with the learner's code (sandbox)
+ *   preloadLessonRuntime()                       loads QuickJS ahead of the first Run or Grade
  */
 import { LESSONS } from './content';
 import type { Lesson } from './types';
@@ -15,6 +16,7 @@ export type * from './types';
 export { gradeExercise, runExercise } from './grader/grade';
 export { createReplay, ReplayError, type LearnerReplay, type ReplayOptions } from './grader/replay';
 export { transpile, transpileAll, type TranspileResult } from './runtime/transpile';
+export { preloadLessonRuntime } from './runtime/quickjs';
 export { LearnerSandbox, LearnerError, SandboxLimitError, DEFAULT_LIMITS, type SandboxLimits, type SandboxOptions } from './runtime/sandbox';
 
 /** The lesson with this id (folder name without its prefix); throws for an unknown id. */
