@@ -7,6 +7,7 @@
  *   transpile(file, source) → diagnostics        editor diagnostics (syntax; Monaco does types)
  *   createReplay(opts) → LearnerReplay            a failed criterion's run again, with the learner's code (sandbox)
  *   preloadLessonRuntime()                       loads QuickJS ahead of the first Run or Grade
+ *   warmUpGrader(opts)                           runs the engine and a sandbox once, before the first grade
  */
 import { LESSONS } from './content';
 import type { Lesson } from './types';
@@ -14,6 +15,7 @@ import type { Lesson } from './types';
 export { LESSONS };
 export type * from './types';
 export { gradeExercise, runExercise } from './grader/grade';
+export { warmUpGrader, type WarmUpOptions, type WarmUpReport } from './grader/warmUp';
 export { createReplay, ReplayError, type LearnerReplay, type ReplayOptions } from './grader/replay';
 export { transpile, transpileAll, type TranspileResult } from './runtime/transpile';
 export { preloadLessonRuntime } from './runtime/quickjs';
