@@ -11,7 +11,7 @@ import { EditorPlaceholder } from './editor/EditorPlaceholder';
 import { editorHeight } from './editor/editorHeight';
 import { GradeReportView } from './GradeReportView';
 import { Hints } from './Hints';
-import { cancelInPage, gradeInPage, GradingCancelledError, runInPage } from './lessonRuntime';
+import { cancelInPage, gradeInPage, GradingCancelledError, prepareGrading, runInPage } from './lessonRuntime';
 import { replayLink, replayRecordsFor, saveReplays } from '@/components/sandbox/replay/replayRecords';
 import { SolutionReveal } from './SolutionReveal';
 import { useExerciseFiles } from './useExerciseFiles';
@@ -52,6 +52,19 @@ export function ExercisePanel({ lessonId, exercise, brief, hints }: ExercisePane
   useEffect(() => {
     void import('./editor/CodeEditor').then(() => setEditorReady(true));
   }, []);
+
+  // Then, when the page is idle, get the grader ready (QuickJS, PGlite, its database: seconds
+  // of loading in the grading worker) while the learner reads and types, not after Grade.
+  useEffect(() => {
+    if (!editorReady) return;
+    const start = () => void prepareGrading().catch(() => undefined);
+    if (typeof requestIdleCallback === 'function') {
+      const handle = requestIdleCallback(start, { timeout: 3000 });
+      return () => cancelIdleCallback(handle);
+    }
+    const timer = setTimeout(start, 1000);
+    return () => clearTimeout(timer);
+  }, [editorReady]);
 
   const run = useCallback(async () => {
     if (!files || busy) return;
@@ -244,7 +257,14 @@ export function ExercisePanel({ lessonId, exercise, brief, hints }: ExercisePane
           {busy?.kind === 'grade' ? 'Grading…' : 'Grade'}
         </button>
         {busy && (
-          <button type="button" className="button button--quiet" onClick={() => cancelInPage()}>
+          <button
+            type="button"
+            className="button button--quiet"
+            onClick={() => {
+              // The worker is stopped; a fresh one gets ready for the next attempt.
+              if (cancelInPage()) void prepareGrading().catch(() => undefined);
+            }}
+          >
             Cancel
           </button>
         )}

@@ -82,4 +82,21 @@ describe('the grading client', () => {
     void client.ask(grade);
     expect(FakeWorker.all).toHaveLength(2);
   });
+
+  it('prepare starts the worker ahead of the first grade, which then goes to the same worker', async () => {
+    FakeWorker.all = [];
+    const client = createGradingClient(() => new FakeWorker());
+    const ready = client.ask({ kind: 'prepare' });
+    expect(FakeWorker.all).toHaveLength(1);
+    const w = FakeWorker.all[0]!;
+    const prepareId = w.received[0]!.id;
+    expect(w.received[0]).toEqual({ id: prepareId, kind: 'prepare' });
+    w.say({ id: prepareId, type: 'ready', ms: 1234 });
+    await expect(ready).resolves.toEqual({ id: prepareId, type: 'ready', ms: 1234 });
+    const p = client.ask(grade);
+    expect(FakeWorker.all).toHaveLength(1);
+    const id = w.received[1]!.id;
+    w.say({ id, type: 'grade', report });
+    await expect(p).resolves.toMatchObject({ type: 'grade' });
+  });
 });

@@ -5,7 +5,7 @@
  * the next request starts a fresh worker, so nothing of the cancelled grade leaks into it.
  * The worker factory is injected so this logic is tested without a browser.
  */
-import type { WorkerRequest, WorkerResponse } from './gradeWorkerProtocol';
+import type { WorkerAsk, WorkerRequest, WorkerResponse } from './gradeWorkerProtocol';
 
 /** The part of a Web Worker this uses. */
 export interface WorkerLike {
@@ -26,7 +26,7 @@ export class GradingCancelledError extends Error {
 }
 
 export interface GradingClient {
-  ask(req: Omit<WorkerRequest, 'id'>, onProgress?: GradeProgress): Promise<WorkerResponse>;
+  ask(req: WorkerAsk, onProgress?: GradeProgress): Promise<WorkerResponse>;
   /** Stops the worker and fails every waiting request. False when nothing was running. */
   cancel(): boolean;
   /** Whether a request is waiting for its answer. */

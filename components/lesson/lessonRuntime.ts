@@ -2,8 +2,9 @@
 
 /**
  * The page's bridge to the lesson engine and the real stores. Everything heavy (QuickJS,
- * PGlite, the simulations) lives in a Web Worker started on the first Run or Grade, never at
- * page load, and never on the main thread.
+ * PGlite, the simulations) lives in a Web Worker, never on the main thread. The worker is
+ * started by {@link prepareGrading} (the exercise panel calls it once the page is idle, the
+ * /grade/ page at once) or else by the first Run or Grade, and gets ready in the background.
  */
 import type { CodeDiagnostic, ConsoleLine, GradeReport } from '@/lessons/types';
 import { createGradingClient, GradingCancelledError, type GradeProgress, type WorkerLike } from './gradingClient';
@@ -29,6 +30,18 @@ const client = createGradingClient(
   () => new Worker(new URL('./gradeWorker.ts', import.meta.url), { type: 'module', name: 'grade.worker' }) as unknown as WorkerLike,
 );
 const ask = client.ask;
+
+/**
+ * Starts the grading worker if it is not running, and resolves when it has loaded QuickJS
+ * and PGlite and started the database a grade uses (with how long that took in the worker,
+ * in ms). A learner reads the lesson meanwhile; Grade then starts on a ready engine.
+ */
+export async function prepareGrading(): Promise<number> {
+  const m = await ask({ kind: 'prepare' });
+  if (m.type === 'error') throw new Error(m.message);
+  if (m.type !== 'ready') throw new Error(`Unexpected answer from the grading worker: ${m.type}`);
+  return m.ms;
+}
 
 /**
  * Stops a grade or run in progress: the worker is terminated (its simulations stop mid-check)

@@ -38,3 +38,8 @@ export function loadQuickJS(): Promise<QuickJSWASMModule> {
 export function discardQuickJS(): void {
   loading = null;
 }
+
+/** Loads QuickJS now (a worker calls it when it starts, so the first grade does not wait for it). */
+export async function preloadLessonRuntime(): Promise<void> {
+  await loadQuickJS();
+}
