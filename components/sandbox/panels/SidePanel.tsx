@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useMemo, type KeyboardEvent } from 'react';
-import { INSPECTOR_TABS, localInspectSource, type InspectorProps } from '@/components/inspectors';
+import { INSPECTOR_TABS, type InspectorProps } from '@/components/inspectors';
 import { FaultPlanEditor } from '../faults/FaultPlanEditor';
 import { FaultsPanel } from '../faults/FaultsPanel';
 import { useController, useSim } from '../state/SimProvider';
@@ -81,11 +81,10 @@ function InspectorHost({ id }: { id: string }) {
     },
     [focusSaga, selectService],
   );
+  const status = useSim((s) => s.status);
   const tab = INSPECTOR_TABS.find((t) => t.id === id);
-  const sim = controller.simulation;
-  const source = useMemo(() => (sim ? localInspectSource(sim) : null), [sim]);
-  if (!tab || !sim || !source) return <p className={styles.empty}>The simulation is starting…</p>;
+  if (!tab || status !== 'ready') return <p className={styles.empty}>The simulation is starting…</p>;
   const Component = tab.Component;
   // Remount per run: an inspector's state belongs to one simulation.
-  return <Component key={runId} source={source} tick={tick} trace={sim.trace()} scenarioId={scenarioId} onFocus={onFocus} />;
+  return <Component key={runId} source={controller.inspectSource} tick={tick} trace={controller.trace} scenarioId={scenarioId} onFocus={onFocus} />;
 }

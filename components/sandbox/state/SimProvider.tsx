@@ -19,6 +19,11 @@ const SimContext = createContext<SimContextValue | null>(null);
 
 const SCENARIO_IDS = SCENARIO_CATALOGUE.map((e) => e.id);
 const SAVE_DEBOUNCE_MS = 300;
+/**
+ * While playing, an order stream changes the run (its recorded orders) many times a second, and
+ * a save writes them all: save once play has been quiet this long, or when it stops.
+ */
+const SAVE_WHILE_PLAYING_MS = 3_000;
 
 /**
  * Creates the workspace's store and controller once (in a ref, never module-global),
@@ -40,6 +45,7 @@ export function SimProvider({ children }: { children: ReactNode }) {
 
     const persist = () => {
       if (timer) clearTimeout(timer);
+      const wait = store.getState().playing ? SAVE_WHILE_PLAYING_MS : SAVE_DEBOUNCE_MS;
       timer = setTimeout(() => {
         const s = store.getState();
         if (s.status === 'loading') return;
@@ -56,7 +62,7 @@ export function SimProvider({ children }: { children: ReactNode }) {
         saveState(state).catch((e: unknown) =>
           store.getState().addUiProblem({ level: 'warning', time: null, service: null, code: 'SAVE', message: `The sandbox state could not be saved: ${e instanceof Error ? e.message : String(e)}` }),
         );
-      }, SAVE_DEBOUNCE_MS);
+      }, wait);
     };
 
     (async () => {
@@ -98,6 +104,7 @@ export function SimProvider({ children }: { children: ReactNode }) {
           s.liveActionCount !== prev.liveActionCount ||
           s.positions !== prev.positions ||
           s.speed !== prev.speed ||
+          (s.playing !== prev.playing && s.liveActionCount > 0) ||
           (s.status === 'ready' && prev.status !== 'ready')
         ) {
           persist();

@@ -137,10 +137,12 @@ export interface EngineViewState {
   statuses: Record<ServiceName, ServiceStatus>;
   network: NetworkState | null;
   inFlight: InFlightMessage[];
+  /** The same messages by undirected link ('a|b'); a link's array is kept while its messages do not change. */
+  inFlightByLink: Readonly<Record<string, readonly InFlightMessage[]>>;
   fold: TraceFold;
   /** Links known before any traffic (orchestrator ↔ the services its sagas call). */
   topology: string[];
-  /** Increments every time a batch of trace events was applied (InspectorProps.tick). */
+  /** Moves when trace events were applied: at once after a command, at most a few times a second while playing (InspectorProps.tick). */
   tick: number;
   /** Trace events emitted so far in this run. */
   traceCount: number;
@@ -156,6 +158,7 @@ export const createEngineViewSlice: StateCreator<SandboxStore, [], [], EngineVie
   statuses: {},
   network: null,
   inFlight: [],
+  inFlightByLink: {},
   fold: emptyFold(),
   topology: [],
   tick: 0,
