@@ -17,7 +17,8 @@ function formatTime(ms: number): string {
  */
 export function Timeline() {
   const controller = useController();
-  const time = useSim((s) => s.time);
+  // The clock (a few times a second while playing), not the per-frame display time.
+  const time = useSim((s) => s.clock);
   const reached = useSim((s) => s.reached);
   const checkpoints = useSim((s) => s.checkpoints.length);
   const traceCount = useSim((s) => s.traceCount);

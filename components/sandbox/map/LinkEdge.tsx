@@ -40,17 +40,19 @@ function placement(m: InFlightMessage, time: number, g: { sx: number; sy: number
   return `translate(${(g.sx + g.dx * along - 6).toFixed(1)}px, ${(g.sy + g.dy * along - 5).toFixed(1)}px) rotate(${(forward ? g.angle : g.angle + 180).toFixed(1)}deg)`;
 }
 
+const messageTitle = (m: InFlightMessage) => `${m.type} (${m.kind}${m.compensation ? ', compensation' : ''}) ${m.from} → ${m.to}`;
+
 /**
  * Messages moving along one link, as small HTML elements over the map (React Flow's edge-label
- * layer). React draws them when the set of messages changes; as the display time moves (every
- * frame) a store subscription only sets their transforms. Each has a compositor layer of its
- * own, so moving them repaints nothing. At most MAX_DRAWN_PER_LINK are drawn.
+ * layer, one layer for all links). React draws only the container: the elements are pooled and
+ * updated from a store subscription, when the link's messages change (a few dozen times a
+ * second) and when the display time moves (every frame, transforms only). No render per
+ * message or per frame. At most MAX_DRAWN_PER_LINK are drawn; "+N more" counts the rest.
  */
-function Messages({ id, messages, sx, sy, tx, ty, source }: { id: string; messages: readonly InFlightMessage[]; sx: number; sy: number; tx: number; ty: number; source: string }) {
+function Messages({ id, sx, sy, tx, ty, source }: { id: string; sx: number; sy: number; tx: number; ty: number; source: string }) {
   const store = useSandboxStore();
   const selectLink = useSim((s) => s.selectLink);
-  const drawn = useMemo(() => (messages.length > MAX_DRAWN_PER_LINK ? messages.slice(0, MAX_DRAWN_PER_LINK) : messages), [messages]);
-  const refs = useRef<Array<HTMLDivElement | null>>([]);
+  const containerRef = useRef<HTMLDivElement>(null);
   const moreRef = useRef<HTMLDivElement>(null);
   const geometry = useMemo(() => {
     const dx = tx - sx;
@@ -59,48 +61,84 @@ function Messages({ id, messages, sx, sy, tx, ty, source }: { id: string; messag
   }, [sx, sy, tx, ty, source]);
 
   useLayoutEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    const pool: Array<{ el: HTMLDivElement; key: string | null }> = [];
+    let messages: readonly InFlightMessage[] = NONE;
+
+    // Fits the pooled elements to the link's messages (classes and titles only change with them).
+    const sync = (next: readonly InFlightMessage[]) => {
+      messages = next;
+      const n = Math.min(next.length, MAX_DRAWN_PER_LINK);
+      while (pool.length < n) {
+        const el = document.createElement('div');
+        el.setAttribute('aria-hidden', 'true');
+        container.appendChild(el);
+        pool.push({ el, key: null });
+      }
+      pool.forEach((slot, i) => {
+        const m = i < n ? next[i]! : null;
+        if (!m) {
+          if (slot.key !== null) {
+            slot.key = null;
+            slot.el.style.display = 'none';
+          }
+          return;
+        }
+        if (slot.key === m.key) return;
+        if (slot.key === null) slot.el.style.display = '';
+        slot.key = m.key;
+        slot.el.className = `${styles.msg} ${kindClass(m)}`;
+        slot.el.dataset.message = m.kind;
+        slot.el.title = messageTitle(m);
+      });
+    };
     const place = (time: number) => {
-      // The engine runs a frame or two ahead of the clock: a message sent after the shown time is not on the wire yet.
-      drawn.forEach((m, i) => {
-        const el = refs.current[i];
-        if (!el) return;
+      const n = Math.min(messages.length, MAX_DRAWN_PER_LINK);
+      for (let i = 0; i < n; i++) {
+        const m = messages[i]!;
+        const el = pool[i]!.el;
+        // The engine runs a frame or two ahead of the clock: a message sent after the shown time is not on the wire yet.
         const hidden = m.sentAt > time;
         if (hidden !== (el.style.visibility === 'hidden')) el.style.visibility = hidden ? 'hidden' : '';
         if (!hidden) el.style.transform = placement(m, time, geometry);
-      });
+      }
       let more = 0;
-      for (let i = drawn.length; i < messages.length; i++) if (messages[i]!.sentAt <= time) more++;
+      for (let i = n; i < messages.length; i++) if (messages[i]!.sentAt <= time) more++;
       const label = moreRef.current;
       const text = more > 0 ? `+${more} more` : '';
       if (label && label.textContent !== text) label.textContent = text;
     };
-    place(store.getState().time);
-    return store.subscribe((s, prev) => {
-      if (s.time !== prev.time) place(s.time);
+
+    const s0 = store.getState();
+    sync(s0.inFlightByLink[id] ?? NONE);
+    place(s0.time);
+    const unsubscribe = store.subscribe((s, prev) => {
+      const next = s.inFlightByLink[id] ?? NONE;
+      const changed = next !== messages;
+      if (changed) sync(next);
+      if (changed || s.time !== prev.time) place(s.time);
     });
-  }, [store, drawn, messages, geometry]);
+    return () => {
+      unsubscribe();
+      for (const slot of pool) slot.el.remove();
+    };
+  }, [store, id, geometry]);
 
   return (
     <EdgeLabelRenderer>
-      <div className={styles.messages} data-testid={`messages-${id}`}>
+      {/* A click on a message selects its link, as a click on the link does. */}
+      <div ref={containerRef} className={styles.messages} data-testid={`messages-${id}`} onClick={() => selectLink(id)}>
         <div ref={moreRef} className={styles.moreMessages} style={{ transform: `translate(${sx + geometry.dx / 2}px, ${sy + geometry.dy / 2 - 22}px) translateX(-50%)` }} />
-        {drawn.map((m, i) => (
-          <div
-            key={m.key}
-            ref={(el) => {
-              refs.current[i] = el;
-            }}
-            className={`${styles.msg} ${kindClass(m)}`}
-            data-message={m.kind}
-            title={`${m.type} (${m.kind}${m.compensation ? ', compensation' : ''}) ${m.from} → ${m.to}`}
-            aria-hidden="true"
-            // Like clicking the link under it.
-            onClick={() => selectLink(id)}
-          />
-        ))}
       </div>
     </EdgeLabelRenderer>
   );
+}
+
+/** Reduced motion: the link's messages as counts (a component of its own: it redraws when they change). */
+function StillLinkMessages({ id, x, y, a, b }: { id: string; x: number; y: number; a: string; b: string }) {
+  const messages = useSim((s) => s.inFlightByLink[id]) ?? NONE;
+  return messages.length > 0 ? <StillMessages messages={messages} x={x} y={y} a={a} b={b} /> : null;
 }
 
 /** With reduced motion: counts per direction at the middle of the link, no movement. */
@@ -119,7 +157,6 @@ function StillMessages({ messages, x, y, a, b }: { messages: readonly InFlightMe
 
 function LinkEdgeView({ id, source, sourceX, sourceY, targetX, targetY, data }: EdgeProps<LinkFlowEdge>) {
   const reduced = useReducedMotion();
-  const messages = useSim((s) => s.inFlightByLink[id]) ?? NONE;
   if (!data) return null;
   const { link, active, activePhase, selected } = data;
   const cutBoth = link.cutAtoB && link.cutBtoA;
@@ -152,12 +189,11 @@ function LinkEdgeView({ id, source, sourceX, sourceY, targetX, targetY, data }: 
           {tunedLabel}
         </text>
       )}
-      {messages.length > 0 &&
-        (reduced ? (
-          <StillMessages messages={messages} x={mx} y={my} a={link.a} b={link.b} />
-        ) : (
-          <Messages id={id} messages={messages} sx={sourceX} sy={sourceY} tx={targetX} ty={targetY} source={source} />
-        ))}
+      {reduced ? (
+        <StillLinkMessages id={id} x={mx} y={my} a={link.a} b={link.b} />
+      ) : (
+        <Messages id={id} sx={sourceX} sy={sourceY} tx={targetX} ty={targetY} source={source} />
+      )}
     </g>
   );
 }

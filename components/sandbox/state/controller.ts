@@ -19,6 +19,8 @@ export const RUN_TO_END_MAX_MS = 60_000;
  * 5-minute expiry timer, say): the interesting part of the run stays readable on the scrubber.
  */
 export const IDLE_PAUSE_MS = 5_000;
+/** While playing, the clock and the scrubber move at most this often (wall ms); messages move every frame. */
+export const CLOCK_EVERY_MS = 100;
 /** While playing, inspectors re-read at most this often (wall ms): they scan stores and the whole trace. */
 export const INSPECTOR_TICK_MS = 400;
 /** The page keeps the newest this many trace events (as the engine does by default). */
@@ -51,6 +53,7 @@ interface Waiting {
 export type EngineThreadFactory = () => Worker;
 
 const defaultThread: EngineThreadFactory = () => new Worker(new URL('../runner/sandbox.worker.ts', import.meta.url), { type: 'module', name: 'sandbox.engine' });
+
 
 /**
  * The workspace's side of the engine. The simulation runs in a Web Worker (runner/EngineHost);
@@ -85,6 +88,7 @@ export class SandboxController {
   /** Engine time at which play paused before a long quiet gap; Play again crosses it. */
   private idlePausedAt: number | null = null;
   private lastTickWall = -Infinity;
+  private lastClockWall = -Infinity;
   private tickOwed = false;
 
   constructor(
@@ -189,7 +193,7 @@ export class SandboxController {
     this.engine = { now: 0, nextTime: null, idle: true, inFlight: 0 };
     this.idlePausedAt = null;
     const set = this.store.getState();
-    set.setTimeline({ playing: false, time: 0, reached: 0, checkpoints: [], busy: true });
+    set.setTimeline({ playing: false, time: 0, clock: 0, reached: 0, checkpoints: [], busy: true });
     set.setRun({
       scenarioId: config.scenarioId,
       seed: config.seed,
@@ -386,7 +390,12 @@ export class SandboxController {
   private commit(wallNow: number, time: number): void {
     this.absorb();
     const s = this.store.getState();
-    const patch: Partial<SandboxStore> = { ...this.pendingStore, time, reached: Math.max(s.reached, time) };
+    const patch: Partial<SandboxStore> = { ...this.pendingStore, time };
+    if (!this.playing || wallNow - this.lastClockWall >= CLOCK_EVERY_MS) {
+      patch.clock = time;
+      patch.reached = Math.max(s.reached, time);
+      this.lastClockWall = wallNow;
+    }
     this.pendingStore = {};
     if (patch.statuses && shallowEqualRecord(s.statuses, patch.statuses)) patch.statuses = s.statuses;
     if (patch.inFlight && patch.inFlight.length === 0 && s.inFlight.length === 0) patch.inFlight = s.inFlight;

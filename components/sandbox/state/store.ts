@@ -70,8 +70,14 @@ export interface CheckpointMark {
   seq: number;
 }
 export interface TimelineState {
-  /** Display time, virtual ms (fractional while messages travel). */
+  /** Display time, virtual ms (fractional while messages travel): moves every frame while playing. */
   time: number;
+  /**
+   * The display time as the clock and the scrubber show it: the same as `time` when paused, and
+   * a few times a second while playing (nobody reads a clock changing 60 times a second, and
+   * the scrubber's repaint is not free).
+   */
+  clock: number;
   /** Furthest virtual time this run has reached (the scrubber's end). */
   reached: number;
   speed: Speed;
@@ -87,6 +93,7 @@ export interface TimelineActions {
 export type TimelineSlice = TimelineState & TimelineActions;
 export const createTimelineSlice: StateCreator<SandboxStore, [], [], TimelineSlice> = (set) => ({
   time: 0,
+  clock: 0,
   reached: 0,
   speed: 1,
   playing: false,
