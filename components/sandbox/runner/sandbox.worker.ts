@@ -6,6 +6,7 @@
  * Created by the workspace's controller (state/controller.ts), one per workspace.
  */
 import { createStoreProvider } from '../engine/createStoreProvider';
+import { loadBrowserPglite } from '../engine/loadBrowserPglite';
 import { createYield, EngineHost } from './EngineHost';
 import type { CommandMessage, HostMessage } from './protocol';
 
@@ -19,3 +20,8 @@ const host = new EngineHost({
 });
 
 self.onmessage = (e: MessageEvent<CommandMessage>) => host.handle(e.data);
+
+// The page may start this thread before the workspace asks for a run: fetch and compile PGlite
+// now (the runtime is kept per thread, so the run's stores get it from here). A failure here is
+// reported by the run's start, which asks again.
+loadBrowserPglite().catch(() => undefined);

@@ -3,6 +3,7 @@ import type { FaultAction, ScenarioInput, TraceEvent } from '@/simulator';
 import type { InspectRequest } from '@/components/inspectors/data/inspectRequests';
 import type { InspectSource } from '@/components/inspectors/types';
 import type { LiveAction } from '../persistence/savedState';
+import { takeEngineThread } from '../runner/engineThread';
 import type { CommandMessage, EngineView, HostCommand, HostMessage, RunConfig, StartResult } from '../runner/protocol';
 import { emptyFold, foldTrace, type TraceFold } from './foldTrace';
 import { nextDisplayTime, VIRTUAL_MS_PER_WALL_MS } from './pacing';
@@ -52,8 +53,6 @@ interface Waiting {
 /** Creates the engine's thread (a module worker bundled with the page). */
 export type EngineThreadFactory = () => Worker;
 
-const defaultThread: EngineThreadFactory = () => new Worker(new URL('../runner/sandbox.worker.ts', import.meta.url), { type: 'module', name: 'sandbox.engine' });
-
 
 /**
  * The workspace's side of the engine. The simulation runs in a Web Worker (runner/EngineHost);
@@ -93,7 +92,7 @@ export class SandboxController {
 
   constructor(
     readonly store: StoreApi<SandboxStore>,
-    private readonly createThread: EngineThreadFactory = defaultThread,
+    private readonly createThread: EngineThreadFactory = takeEngineThread,
   ) {}
 
   /** Hand-applied actions of the run (applied and still to replay), for saving. */
