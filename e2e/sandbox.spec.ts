@@ -7,7 +7,7 @@ const STORES_READY_TIMEOUT = 180_000;
 
 // The live sandbox against the production build: the order saga runs to COMPLETED on the map,
 // faults applied from the map change its outcome, step-back and reload restore earlier state,
-// the keyboard drives it, axe finds nothing serious, and the page keeps painting under load (its frame rate is reported).
+// the keyboard drives it, axe finds nothing serious, and the page keeps animating under a heavy load.
 
 function artifact(testInfo: TestInfo, file: string) {
   return path.join(testInfo.project.testDir, 'artifacts', file);
@@ -55,7 +55,7 @@ test.describe('sandbox: the live workspace', () => {
     await expect(page.getByRole('combobox', { name: 'Scenario' })).toHaveValue('order-happy');
     await play(page);
     // Messages are drawn as small elements travelling along a link (not a dashed animation).
-    const moving = page.locator('[data-testid^="link-"] g title');
+    const moving = page.locator('[data-testid^="messages-"] [data-message]');
     await expect(moving.first()).toBeAttached({ timeout: 15_000 });
     // Once the saga is running, catch a frame with the active step highlighted.
     await expect(sagaStatus(page)).toBeVisible({ timeout: 20_000 });
@@ -133,8 +133,10 @@ test.describe('sandbox: the live workspace', () => {
     expect(end).toBeGreaterThan(260);
 
     // Single steps, then one step back: exactly the point before the last step.
+    // (The engine answers asynchronously: wait for each step to land before reading the point.)
+    const afterSeek = await traceCount(page);
     await page.getByRole('button', { name: 'Step forward one item' }).click();
-    await expect.poll(() => traceCount(page)).toBeGreaterThan(0);
+    await expect.poll(() => traceCount(page)).toBeGreaterThan(afterSeek);
     const beforeLast = { time: await virtualTime(page), count: await traceCount(page) };
     await page.getByRole('button', { name: 'Step forward one item' }).click();
     await expect.poll(() => traceCount(page)).toBeGreaterThan(beforeLast.count);
@@ -270,19 +272,21 @@ test.describe('sandbox: the live workspace', () => {
     await openSandbox(page);
     await play(page);
     await expect(page.locator('[data-testid^="link-"] text').filter({ hasText: '→' }).first()).toBeVisible({ timeout: 20_000 });
-    await expect(page.locator('[data-testid^="link-"] g title')).toHaveCount(0);
+    await expect(page.locator('[data-testid^="messages-"] [data-message]')).toHaveCount(0);
     await pause(page);
     await page.screenshot({ path: artifact(testInfo, 'sandbox-reduced-motion.png') });
   });
 
-  test('keeps painting and running while orders stream at 16× (frames per second reported, not gated)', async ({ page }, testInfo) => {
-    test.setTimeout(90_000);
-    await openSandbox(page);
-    await page.getByTestId('order-stream').selectOption('50');
+  // Frames per second under load are a budget, measured by the sandbox-fps benchmark (npm run bench);
+  // here only that the page keeps animating and answers while the engine is busy.
+  test('keeps animating and stays interactive while the engine runs a heavy order stream', async ({ page }, testInfo) => {
+    test.setTimeout(120_000);
+    const errors = await openSandbox(page);
+    await page.getByTestId('order-stream').selectOption('20');
     await setSpeed(page, '16');
     await play(page);
-    await page.waitForTimeout(1000); // warm up
-    const start = await traceCount(page);
+    await page.waitForTimeout(2000); // warm up
+    const start = { count: await traceCount(page), time: await virtualTime(page) };
     const frames = await page.evaluate(
       () =>
         new Promise<number>((resolve) => {
@@ -296,16 +300,23 @@ test.describe('sandbox: the live workspace', () => {
           requestAnimationFrame(tick);
         }),
     );
-    const events = (await traceCount(page)) - start;
+    const events = (await traceCount(page)) - start.count;
+    testInfo.annotations.push({ type: 'load', description: `${(frames / 3).toFixed(1)} frames/s at ${(events / 3).toFixed(0)} trace events/s (reported, not gated)` });
+    // Sanity only: the engine moved on, and the page did not freeze.
+    expect(events).toBeGreaterThan(0);
+    expect(await virtualTime(page)).toBeGreaterThan(start.time);
+    expect(frames / 3).toBeGreaterThan(2);
+    // Messages are drawn on the links while it runs.
+    await expect(page.locator('[data-testid^="messages-"] [data-message]').first()).toBeAttached();
+    // The page answers: another panel opens, and Pause stops the run.
+    await page.getByRole('tab', { name: 'Metrics' }).click();
+    await expect(page.getByTestId('counter-dropped')).toBeVisible({ timeout: 15_000 });
     await page.screenshot({ path: artifact(testInfo, 'sandbox-load.png') });
     await pause(page);
-    const fps = frames / 3;
-    const eventsPerSecond = events / 3;
-    testInfo.annotations.push({ type: 'fps', description: `${fps.toFixed(1)} fps at ${eventsPerSecond.toFixed(0)} trace events/s` });
-    console.log(`fps: ${fps.toFixed(1)} at ${eventsPerSecond.toFixed(0)} trace events/s`);
-    // Speed is measured by the bench, not asserted here (it depends on what else this 2-core
-    // machine runs): the test checks that the engine kept running and the page kept painting.
-    expect(events).toBeGreaterThan(0);
-    expect(frames).toBeGreaterThan(0);
+    await expect(page.getByTestId('play')).toHaveText('Play', { timeout: 15_000 });
+    const stopped = await traceCount(page);
+    await page.waitForTimeout(500);
+    expect(await traceCount(page)).toBe(stopped);
+    expect(errors).toEqual([]);
   });
 });

@@ -2,16 +2,16 @@
 
 import { useId, useState } from 'react';
 import { isCut } from '@/simulator';
-import { capConflicts, capWrites, loadCapStatus, type CapStatus } from './data/scenarioStatus';
+import { capConflicts, capWrites, type CapStatus } from './data/scenarioStatus';
 import type { InspectorProps } from './types';
 import { useInspected } from './useInspected';
 import { StateNote } from './ui';
 import './inspectors.css';
 
 /** CAP: three replicas of a stock counter, the links between them, CP/AP, writes' outcomes and conflicts. */
-export function CapTab({ sim, tick, onFocus }: InspectorProps) {
+export function CapTab({ source, tick, onFocus }: InspectorProps) {
   const id = useId();
-  const status = useInspected<CapStatus>(sim, tick, () => loadCapStatus(sim), []);
+  const status = useInspected<CapStatus>(source, tick, { kind: 'capStatus' }, []);
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [qty, setQty] = useState('2');
@@ -26,7 +26,7 @@ export function CapTab({ sim, tick, onFocus }: InspectorProps) {
   const names = s.replicas.map((r) => r.replica);
   const pairs: Array<[string, string]> = [];
   for (let i = 0; i < names.length; i++) for (let j = i + 1; j < names.length; j++) pairs.push([names[i]!, names[j]!]);
-  const net = sim.network();
+  const net = source.network();
   const mode = s.replicas[0]!.mode;
   const mixed = s.replicas.some((r) => r.mode !== mode);
   const products = [...new Set(s.replicas.flatMap((r) => Object.keys(r.stock)))].sort();
@@ -47,10 +47,10 @@ export function CapTab({ sim, tick, onFocus }: InspectorProps) {
     }
   };
   const toggle = (a: string, b: string, cut: boolean) =>
-    act(`${a}-${b}`, () => sim.applyFault(cut ? { kind: 'heal', links: [[a, b]] } : { kind: 'partition', links: [[a, b]] }));
+    act(`${a}-${b}`, () => source.applyFault(cut ? { kind: 'heal', links: [[a, b]] } : { kind: 'partition', links: [[a, b]] }));
   const setMode = (m: 'CP' | 'AP') =>
     act('mode', async () => {
-      for (const r of names) await sim.inject({ to: r, type: 'SetMode', payload: { mode: m } });
+      for (const r of names) await source.inject({ to: r, type: 'SetMode', payload: { mode: m } });
     });
   const reserve = () =>
     act('reserve', async () => {
@@ -58,7 +58,7 @@ export function CapTab({ sim, tick, onFocus }: InspectorProps) {
       if (!Number.isSafeInteger(n) || n <= 0) throw new Error('The quantity must be a whole number above 0.');
       const opId = `ui-${writeSeq}`;
       setWriteSeq((k) => k + 1);
-      await sim.inject({ to, type: 'Reserve', payload: { opId, productId: products[0] ?? 'sku-1', quantity: n }, correlationId: opId });
+      await source.inject({ to, type: 'Reserve', payload: { opId, productId: products[0] ?? 'sku-1', quantity: n }, correlationId: opId });
     });
 
   return (
@@ -98,7 +98,7 @@ export function CapTab({ sim, tick, onFocus }: InspectorProps) {
       <fieldset className="insp-fieldset">
         <legend>Links between replicas (checked = connected)</legend>
         {pairs.map(([a, b]) => {
-          const cut = isCut(net, a, b) || isCut(net, b, a);
+          const cut = net !== null && (isCut(net, a, b) || isCut(net, b, a));
           return (
             <label key={`${a}-${b}`} className="insp-toggle">
               <input type="checkbox" checked={!cut} disabled={busy !== null} onChange={() => void toggle(a, b, cut)} />
@@ -106,7 +106,7 @@ export function CapTab({ sim, tick, onFocus }: InspectorProps) {
             </label>
           );
         })}
-        <button type="button" className="button insp-small" disabled={busy !== null} onClick={() => void act('heal', () => sim.applyFault({ kind: 'heal' }))}>
+        <button type="button" className="button insp-small" disabled={busy !== null} onClick={() => void act('heal', () => source.applyFault({ kind: 'heal' }))}>
           Heal every link
         </button>
       </fieldset>

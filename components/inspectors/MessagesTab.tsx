@@ -16,12 +16,12 @@ const LIMITS = [25, 50, 100, 200] as const;
  * A sequence diagram over virtual time: one lifeline per service, one arrow per copy of a
  * message. Time runs down; rows are the distinct instants (a long quiet gap takes no room).
  */
-export function MessagesTab({ sim, trace, tick, onFocus }: InspectorProps) {
+export function MessagesTab({ source, trace, tick, onFocus }: InspectorProps) {
   const id = useId();
   const [limit, setLimit] = useState<number>(50);
   const [saga, setSaga] = useState('');
   const [active, setActive] = useState<string | null>(null);
-  const seq = useMemo(() => toSequence(trace, { limit, ...(saga ? { correlationId: saga } : {}), order: sim.serviceNames }), [trace, trace.length, tick, limit, saga, sim]);
+  const seq = useMemo(() => toSequence(trace, { limit, ...(saga ? { correlationId: saga } : {}), order: source.serviceNames }), [trace, trace.length, tick, limit, saga, source]);
   const allCorrelations = useMemo(() => toSequence(trace, { limit: 0 }).correlations, [trace, trace.length, tick]);
 
   const times = useMemo(() => {

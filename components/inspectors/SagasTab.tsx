@@ -30,13 +30,13 @@ function glyph(b: SagaBar): string {
 }
 
 /** One lane per saga on the virtual-time axis: actions on top, compensations (hatched) below. */
-export function SagasTab({ sim, trace, tick, onFocus }: InspectorProps) {
+export function SagasTab({ source, trace, tick, onFocus }: InspectorProps) {
   // The workspace may hand the same (growing) array every time: tick and length say it changed.
   const lanes = useMemo(() => toSagaLanes(trace), [trace, trace.length, tick]);
   const [selected, setSelected] = useState<string | null>(null);
   if (lanes.lanes.length === 0) return <StateNote kind="empty">No saga has started yet. Run the simulation (or place an order) and the sagas appear here, one lane each.</StateNote>;
 
-  const to = Math.max(lanes.to, sim.now, lanes.from + 1);
+  const to = Math.max(lanes.to, source.now, lanes.from + 1);
   const x = linearScale([lanes.from, to], [LABEL_W, LABEL_W + PLOT_W]);
   const ticks = timeTicks(lanes.from, to);
   const height = AXIS_H + lanes.lanes.length * LANE_H + 4;

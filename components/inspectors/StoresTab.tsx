@@ -1,7 +1,7 @@
 'use client';
 
 import { useId, useState } from 'react';
-import { listStores, type StoreInfo } from './data/storeReaders';
+import type { StoreInfo } from './data/storeReaders';
 import { DocumentsInspector } from './stores/DocumentsInspector';
 import { EventStoreBrowser } from './stores/EventStoreBrowser';
 import { KvInspector } from './stores/KvInspector';
@@ -15,11 +15,11 @@ import { StateNote } from './ui';
 import './inspectors.css';
 
 /** Pick a service, see each of its stores live, in the store's own terms. */
-export function StoresTab({ sim, tick }: InspectorProps) {
+export function StoresTab({ source, tick }: InspectorProps) {
   const id = useId();
-  const services = sim.serviceNames;
+  const services = source.serviceNames;
   const [service, setService] = useState(() => services.find((s) => s === 'inventory') ?? services[0] ?? '');
-  const stores = useInspected<StoreInfo[]>(sim, 0, (all) => listStores(all, service), [service]);
+  const stores = useInspected<StoreInfo[]>(source, 0, { kind: 'listStores', service }, [service]);
 
   if (services.length === 0) return <StateNote kind="empty">This scenario has no services.</StateNote>;
   return (
@@ -38,7 +38,7 @@ export function StoresTab({ sim, tick }: InspectorProps) {
         >
           {services.map((s) => (
             <option key={s} value={s}>
-              {s} ({sim.serviceStatus(s)})
+              {s} ({source.serviceStatus(s)})
             </option>
           ))}
         </select>
@@ -51,14 +51,14 @@ export function StoresTab({ sim, tick }: InspectorProps) {
       ) : !stores.data || stores.data.length === 0 ? (
         <StateNote kind="empty">{service} keeps no store: it lives in memory only.</StateNote>
       ) : (
-        stores.data.map((s) => <StoreSection key={s.name} info={s} sim={sim} tick={tick} service={service} />)
+        stores.data.map((s) => <StoreSection key={s.name} info={s} source={source} tick={tick} service={service} />)
       )}
     </div>
   );
 }
 
-function StoreSection({ info, sim, tick, service }: { info: StoreInfo; sim: InspectorProps['sim']; tick: number; service: string }) {
-  const props = { sim, tick, service, storeKey: info.key, storeName: info.name };
+function StoreSection({ info, source, tick, service }: { info: StoreInfo; source: InspectorProps['source']; tick: number; service: string }) {
+  const props = { source, tick, service, storeKey: info.key, storeName: info.name };
   const [sqlRuns, setSqlRuns] = useState(0);
   return (
     <section className="insp-store" aria-labelledby={`store-${info.name}`}>

@@ -1,15 +1,15 @@
 'use client';
 
 import { useMemo } from 'react';
-import { blockedParticipants, loadTwoPhaseStatus, participantPhase, twoPhaseEvents, type TwoPhaseStatus } from './data/scenarioStatus';
+import { blockedParticipants, participantPhase, twoPhaseEvents, type TwoPhaseStatus } from './data/scenarioStatus';
 import type { InspectorProps } from './types';
 import { useInspected } from './useInspected';
 import { StateNote, cellText } from './ui';
 import './inspectors.css';
 
 /** Two-phase commit: the coordinator's decision log, each participant's phase and locks, and who is blocked. */
-export function TwoPhaseTab({ sim, tick, trace, onFocus }: InspectorProps) {
-  const status = useInspected<TwoPhaseStatus>(sim, tick, () => loadTwoPhaseStatus(sim), []);
+export function TwoPhaseTab({ source, tick, trace, onFocus }: InspectorProps) {
+  const status = useInspected<TwoPhaseStatus>(source, tick, { kind: 'twoPhaseStatus' }, []);
   const events = useMemo(() => twoPhaseEvents(trace), [trace, trace.length, tick]);
   if (status.loading) return <StateNote kind="loading">Reading the coordinator and participants…</StateNote>;
   if (status.error) return <StateNote kind="error">Could not read the 2PC stores: {status.error}</StateNote>;

@@ -6,7 +6,9 @@ import { StoresTab } from './StoresTab';
 import { TwoPhaseTab } from './TwoPhaseTab';
 import type { InspectorTab } from './types';
 
-export type { InspectorProps, InspectorTab } from './types';
+export type { InspectorProps, InspectorTab, InspectSource } from './types';
+export { localInspectSource } from './types';
+export { runInspectRequest, type InspectRequest } from './data/inspectRequests';
 
 /** CAP scenarios: 'cap…' (the engine names them cap-replicas-cp / cap-replicas-ap). */
 export const isCapScenario = (id: string) => id.startsWith('cap');

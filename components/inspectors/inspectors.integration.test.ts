@@ -28,6 +28,7 @@ import {
 } from '@/simulator';
 import { getNodePgliteRuntime } from '@/simulator/stores/sql/nodePgliteRuntime';
 import { toSagaLanes } from './data/sagaLanes';
+import { localInspectSource } from './types';
 import { toSequence } from './data/sequence';
 import {
   kvRows,
@@ -102,6 +103,17 @@ describe('inspectors on a memory-store simulation (order-orchestrated)', () => {
     }
     // The happy order sold 2 keyboards.
     expect(rows.find((r) => r.key === 'inv:p1')!.fields!.sold).toBe('2');
+  });
+
+  it('answers the same data through plain requests (as the page asks the engine’s thread)', async () => {
+    const source = localInspectSource(sim);
+    expect(await source.request({ kind: 'kvRows', service: 'inventory', storeKey: 'kv' })).toEqual(await inspect((s) => kvRows(s.inventory!.kv as KvStore)));
+    expect(await source.request({ kind: 'listStores', service: 'catalog' })).toEqual(await inspect((s) => listStores(s, 'catalog')));
+    const docs = await source.request<{ ok: boolean; matched?: number }>({ kind: 'queryDocuments', service: 'catalog', storeKey: 'docs', collection: 'products', filter: { category: 'peripherals' }, limit: 10 });
+    expect(docs).toMatchObject({ ok: true, matched: 2 });
+    const models = await source.request<Array<{ status: { name: string; lag: number } }>>({ kind: 'readModels', service: 'order', storeKey: 'events' });
+    expect(models.map((m) => m.status.name)).toEqual(await inspect((s) => projectionNames(s.order!.events as EventStore)));
+    await expect(source.request({ kind: 'kvRows', service: 'inventory', storeKey: 'nope' })).rejects.toThrow('inventory.nope');
   });
 
   it('runs Mongo-style queries on the catalog and reports the store’s refusal in words', async () => {

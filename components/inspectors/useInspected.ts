@@ -1,8 +1,9 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Simulation } from '@/simulator';
-import { errorText, type StoreMap } from './data/storeReaders';
+import type { InspectRequest } from './data/inspectRequests';
+import { errorText } from './data/storeReaders';
+import type { InspectSource } from './types';
 
 export interface Inspected<T> {
   data: T | undefined;
@@ -14,19 +15,20 @@ export interface Inspected<T> {
 }
 
 /**
- * Reads stores through `sim.inspect` (between engine steps) whenever `tick` or `deps` change.
- * Reads are coalesced: while one is running, further ticks ask for exactly one more read after it,
- * so a fast-running simulation never queues a read per frame.
+ * Asks the simulation for `request` (answered between engine steps) whenever `tick` or `deps`
+ * change; a null request reads as null. Reads are coalesced: while one is running, further
+ * ticks ask for exactly one more read after it, so a fast-running simulation never queues a
+ * read per frame.
  */
 export function useInspected<T>(
-  sim: Simulation,
+  source: InspectSource,
   tick: number,
-  read: (stores: StoreMap) => Promise<T> | T,
+  request: InspectRequest | null,
   deps: readonly unknown[] = [],
 ): Inspected<T> {
   const [state, setState] = useState<{ data: T | undefined; error: string | null; loading: boolean }>({ data: undefined, error: null, loading: true });
-  const readRef = useRef(read);
-  readRef.current = read;
+  const requestRef = useRef(request);
+  requestRef.current = request;
   const inFlight = useRef(false);
   const again = useRef(false);
   const alive = useRef(true);
@@ -39,8 +41,8 @@ export function useInspected<T>(
     }
     inFlight.current = true;
     const key = depsKey.current;
-    sim
-      .inspect((stores) => readRef.current(stores as StoreMap))
+    const req = requestRef.current;
+    (req ? source.request<T>(req) : Promise.resolve(null as T))
       .then(
         (data) => {
           if (alive.current && key === depsKey.current) setState({ data, error: null, loading: false });
@@ -56,7 +58,7 @@ export function useInspected<T>(
           run();
         }
       });
-  }, [sim]);
+  }, [source]);
 
   useEffect(() => {
     alive.current = true;
@@ -73,7 +75,7 @@ export function useInspected<T>(
     inFlight.current = false;
     run();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [sim, ...deps]);
+  }, [source, ...deps]);
 
   const first = useRef(true);
   useEffect(() => {

@@ -1,15 +1,14 @@
 'use client';
 
 import { useId, useMemo, useState } from 'react';
-import type { DocumentStore } from '@/simulator';
 import { parseFilter, parseLimit, parseSort } from '../data/queryParsing';
-import { queryDocuments, type DocQuery } from '../data/storeReaders';
+import type { DocQuery } from '../data/storeReaders';
 import { useInspected } from '../useInspected';
 import { JsonBlock, StateNote } from '../ui';
-import { pick, type StoreViewProps } from './common';
+import type { StoreViewProps } from './common';
 
 /** A collection picker and a Mongo-style find: filter, sort, limit, validated before the store sees them. */
-export function DocumentsInspector({ sim, tick, service, storeKey, storeName, collections }: StoreViewProps & { collections: readonly string[] }) {
+export function DocumentsInspector({ source, tick, service, storeKey, storeName, collections }: StoreViewProps & { collections: readonly string[] }) {
   const id = useId();
   const [collection, setCollection] = useState(collections[0] ?? '');
   const [filterText, setFilterText] = useState('{}');
@@ -31,12 +30,11 @@ export function DocumentsInspector({ sim, tick, service, storeKey, storeName, co
 
   const valid = parsed.f.ok && parsed.s.ok && parsed.l.ok;
   const result = useInspected<DocQuery | null>(
-    sim,
+    source,
     tick,
-    (stores) =>
-      valid && collection && parsed.f.ok && parsed.s.ok && parsed.l.ok
-        ? queryDocuments(pick<DocumentStore>(stores, service, storeKey), collection, parsed.f.value, { ...(parsed.s.value ? { sort: parsed.s.value } : {}), limit: parsed.l.value })
-        : null,
+    valid && collection && parsed.f.ok && parsed.s.ok && parsed.l.ok
+      ? { kind: 'queryDocuments', service, storeKey, collection, filter: parsed.f.value, ...(parsed.s.value ? { sort: parsed.s.value } : {}), limit: parsed.l.value }
+      : null,
     [service, storeKey, collection, applied],
   );
 

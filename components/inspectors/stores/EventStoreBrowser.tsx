@@ -1,27 +1,29 @@
 'use client';
 
 import { useId, useState } from 'react';
-import type { EventStore } from '@/simulator';
-import { readEventLog, type EventLog, type EventRow } from '../data/storeReaders';
+import type { EventLog, EventRow } from '../data/storeReaders';
 import { useInspected } from '../useInspected';
 import { JsonBlock, StateNote } from '../ui';
-import { pick, type StoreViewProps } from './common';
+import type { StoreViewProps } from './common';
 
 const ALL = '__all__';
+/** A long run logs thousands of events: the table shows the newest this many (the stream picker narrows it). */
+export const MAX_EVENT_ROWS = 300;
 
 /** The log, all or per stream, and one event as stored beside the same event as read (upcast). */
-export function EventStoreBrowser({ sim, tick, service, storeKey, storeName }: StoreViewProps) {
+export function EventStoreBrowser({ source, tick, service, storeKey, storeName }: StoreViewProps) {
   const id = useId();
   const [stream, setStream] = useState(ALL);
   const [picked, setPicked] = useState<number | null>(null);
-  const log = useInspected<EventLog>(sim, tick, (stores) => readEventLog(pick<EventStore>(stores, service, storeKey)), [service, storeKey]);
+  const log = useInspected<EventLog>(source, tick, { kind: 'eventLog', service, storeKey }, [service, storeKey]);
 
   if (log.loading) return <StateNote kind="loading">Reading the log of {storeName}…</StateNote>;
   if (log.error) return <StateNote kind="error">Could not read {storeName}: {log.error}</StateNote>;
   const data = log.data!;
   if (data.events.length === 0) return <StateNote kind="empty">{storeName} has no events yet.</StateNote>;
 
-  const rows = stream === ALL ? data.events : data.events.filter((e) => e.raw.streamId === stream);
+  const all = stream === ALL ? data.events : data.events.filter((e) => e.raw.streamId === stream);
+  const rows = all.length > MAX_EVENT_ROWS ? all.slice(-MAX_EVENT_ROWS) : all;
   const upcasted = data.events.filter((e) => e.upcasted);
   const compare: EventRow | undefined = data.events.find((e) => e.raw.globalPosition === picked) ?? upcasted[0];
 
@@ -45,7 +47,10 @@ export function EventStoreBrowser({ sim, tick, service, storeKey, storeName }: S
       </div>
       <div className="insp-grid-wrap insp-grid-wrap--tall" tabIndex={0} role="region" aria-label={`Events of ${storeName}`}>
         <table className="insp-grid">
-          <caption>{stream === ALL ? `All events of ${storeName}` : `Stream ${stream}`}</caption>
+          <caption>
+            {stream === ALL ? `All events of ${storeName}` : `Stream ${stream}`}
+            {rows.length < all.length ? ` (the newest ${rows.length} of ${all.length})` : ''}
+          </caption>
           <thead>
             <tr>
               <th scope="col">global</th>

@@ -1,28 +1,27 @@
 'use client';
 
 import { useEffect, useId, useState } from 'react';
-import type { KvStore } from '@/simulator';
-import { kvRows, ttlText, type KvRow } from '../data/storeReaders';
+import { ttlText, type KvRow } from '../data/storeReaders';
 import { useInspected } from '../useInspected';
 import { StateNote } from '../ui';
-import { pick, type StoreViewProps } from './common';
+import type { StoreViewProps } from './common';
 
 /** Virtual time, polled: the clock may move (runUntil) without a trace event. */
-function useVirtualNow(sim: StoreViewProps['sim']): number {
-  const [now, setNow] = useState(sim.now);
+function useVirtualNow(source: StoreViewProps['source']): number {
+  const [now, setNow] = useState(source.now);
   useEffect(() => {
-    const t = setInterval(() => setNow(sim.now), 250);
+    const t = setInterval(() => setNow(source.now), 250);
     return () => clearInterval(t);
-  }, [sim]);
-  return Math.max(now, sim.now);
+  }, [source]);
+  return Math.max(now, source.now);
 }
 
 /** Every live key of a Redis-style KV: type, value, and a TTL counting down in virtual time. */
-export function KvInspector({ sim, tick, service, storeKey, storeName }: StoreViewProps) {
+export function KvInspector({ source, tick, service, storeKey, storeName }: StoreViewProps) {
   const id = useId();
   const [filter, setFilter] = useState('');
-  const rows = useInspected<KvRow[]>(sim, tick, (stores) => kvRows(pick<KvStore>(stores, service, storeKey)), [service, storeKey]);
-  const now = useVirtualNow(sim);
+  const rows = useInspected<KvRow[]>(source, tick, { kind: 'kvRows', service, storeKey }, [service, storeKey]);
+  const now = useVirtualNow(source);
   // The first TTL seen per key, so the bar shows how much of it is left.
   const [firstTtl] = useState(() => new Map<string, number>());
 

@@ -1,49 +1,39 @@
 'use client';
 
 import { useState } from 'react';
-import type { EventStore, Json } from '@/simulator';
-import { errorText, projectionNames, projectionStatus, rebuildAndCompare, type ProjectionStatus, type RebuildOutcome } from '../data/storeReaders';
+import type { ModelView } from '../data/inspectRequests';
+import { errorText, type RebuildOutcome } from '../data/storeReaders';
 import { useInspected } from '../useInspected';
 import { StateNote } from '../ui';
-import { pick, type StoreViewProps } from './common';
+import type { StoreViewProps } from './common';
 
-interface ModelView {
-  status: ProjectionStatus;
-  docs: Record<string, Json>;
-}
+/** A read model can hold thousands of documents after a load test: the table shows this many. */
+export const MAX_DOCUMENT_ROWS = 200;
 
 /** Each projection of an event store: status, documents, and a rebuild from position 0 that says if it came out the same. */
-export function ReadModels({ sim, tick, service, storeKey, storeName }: StoreViewProps) {
-  const models = useInspected<ModelView[]>(
-    sim,
-    tick,
-    async (stores) => {
-      const store = pick<EventStore>(stores, service, storeKey);
-      const out: ModelView[] = [];
-      for (const name of await projectionNames(store)) out.push({ status: await projectionStatus(store, name), docs: (await store.readModel(name)) as Record<string, Json> });
-      return out;
-    },
-    [service, storeKey],
-  );
+export function ReadModels({ source, tick, service, storeKey, storeName }: StoreViewProps) {
+  const models = useInspected<ModelView[]>(source, tick, { kind: 'readModels', service, storeKey }, [service, storeKey]);
   if (models.loading) return <StateNote kind="loading">Reading the read models of {storeName}…</StateNote>;
   if (models.error) return <StateNote kind="error">Could not read the projections: {models.error}</StateNote>;
   if (!models.data || models.data.length === 0) return <StateNote kind="empty">{storeName} maintains no projections.</StateNote>;
   return (
     <div className="insp-models">
       {models.data.map((m) => (
-        <ReadModel key={m.status.name} view={m} sim={sim} service={service} storeKey={storeKey} onDone={models.refresh} />
+        <ReadModel key={m.status.name} view={m} source={source} service={service} storeKey={storeKey} onDone={models.refresh} />
       ))}
     </div>
   );
 }
 
-function ReadModel({ view, sim, service, storeKey, onDone }: { view: ModelView; sim: StoreViewProps['sim']; service: string; storeKey: string; onDone: () => void }) {
+function ReadModel({ view, source, service, storeKey, onDone }: { view: ModelView; source: StoreViewProps['source']; service: string; storeKey: string; onDone: () => void }) {
   const { status, docs } = view;
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [running, setRunning] = useState(false);
   const [outcome, setOutcome] = useState<RebuildOutcome | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const entries = Object.entries(docs);
+  const allEntries = Object.entries(docs);
+  // A load test makes thousands of orders: the table shows the newest documents only.
+  const entries = allEntries.length > MAX_DOCUMENT_ROWS ? allEntries.slice(-MAX_DOCUMENT_ROWS) : allEntries;
 
   const rebuild = async () => {
     setRunning(true);
@@ -51,9 +41,7 @@ function ReadModel({ view, sim, service, storeKey, onDone }: { view: ModelView; 
     setError(null);
     setProgress({ done: 0, total: status.head });
     try {
-      const r = await sim.inspect((stores) =>
-        rebuildAndCompare(pick<EventStore>(stores, service, storeKey), status.name, (done, total) => setProgress({ done, total })),
-      );
+      const r = await source.request<RebuildOutcome>({ kind: 'rebuild', service, storeKey, name: status.name }, (done, total) => setProgress({ done, total }));
       setOutcome(r);
       onDone();
     } catch (e) {
@@ -98,7 +86,8 @@ function ReadModel({ view, sim, service, storeKey, onDone }: { view: ModelView; 
         <div className="insp-grid-wrap" tabIndex={0} role="region" aria-label={`Documents of ${status.name}`}>
           <table className="insp-grid">
             <caption>
-              {entries.length} document{entries.length === 1 ? '' : 's'} of {status.name}
+              {allEntries.length} document{allEntries.length === 1 ? '' : 's'} of {status.name}
+              {entries.length < allEntries.length ? ` (the last ${entries.length} shown)` : ''}
             </caption>
             <thead>
               <tr>

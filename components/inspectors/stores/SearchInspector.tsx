@@ -1,18 +1,17 @@
 'use client';
 
 import { useId, useState } from 'react';
-import type { SearchIndex } from '@/simulator';
-import { searchIndex, type SearchRun } from '../data/storeReaders';
+import type { SearchRun } from '../data/storeReaders';
 import { useInspected } from '../useInspected';
 import { StateNote, cellText } from '../ui';
-import { pick, type StoreViewProps } from './common';
+import type { StoreViewProps } from './common';
 
 /** Full-text search on the Catalog's index: facet counts (category) and hits with scores. */
-export function SearchInspector({ sim, tick, service, storeKey, storeName }: StoreViewProps) {
+export function SearchInspector({ source, tick, service, storeKey, storeName }: StoreViewProps) {
   const id = useId();
   const [term, setTerm] = useState('');
   const [category, setCategory] = useState('');
-  const result = useInspected<SearchRun>(sim, tick, (stores) => searchIndex(pick<SearchIndex>(stores, service, storeKey), term, ['category'], category || undefined), [service, storeKey, term, category]);
+  const result = useInspected<SearchRun>(source, tick, { kind: 'search', service, storeKey, term, ...(category ? { category } : {}) }, [service, storeKey, term, category]);
   const facets = result.data?.ok ? result.data.facets.category ?? {} : {};
 
   return (

@@ -1,17 +1,16 @@
 'use client';
 
 import { useId, useState, type KeyboardEvent } from 'react';
-import type { SqlStore } from '@/simulator';
-import { runSql, type SqlRun } from '../data/storeReaders';
+import type { SqlRun } from '../data/storeReaders';
 import { DataGrid, StateNote } from '../ui';
-import { pick, type StoreViewProps } from './common';
+import type { StoreViewProps } from './common';
 
 /**
  * A psql-like console on one PGlite store. The statement runs between engine steps through
- * sim.inspect (not traced). A failing statement shows PostgreSQL's message and position; PGlite
+ * the simulation's inspect (not traced). A failing statement shows PostgreSQL's message and position; PGlite
  * rolls it back, so the next statement runs on an intact database.
  */
-export function SqlConsole({ sim, service, storeKey, storeName, onRan, initial }: StoreViewProps & { onRan?: () => void; initial?: string }) {
+export function SqlConsole({ source, service, storeKey, storeName, onRan, initial }: StoreViewProps & { onRan?: () => void; initial?: string }) {
   const id = useId();
   const [text, setText] = useState(initial ?? 'SELECT table_name FROM information_schema.tables WHERE table_schema = \'public\';');
   const [busy, setBusy] = useState(false);
@@ -23,7 +22,7 @@ export function SqlConsole({ sim, service, storeKey, storeName, onRan, initial }
     setBusy(true);
     const sql = text;
     try {
-      const r = await sim.inspect((stores) => runSql(pick<SqlStore>(stores, service, storeKey), sql));
+      const r = await source.request<SqlRun>({ kind: 'runSql', service, storeKey, sql });
       setPreviousFailed(result !== null && !result.run.ok);
       setResult({ run: r, sql });
       onRan?.();

@@ -1,16 +1,16 @@
 'use client';
 
 import { useState } from 'react';
-import { sqlTables, tableRows, type Grid, type TableSummary } from '../data/storeReaders';
+import type { Grid, TableSummary } from '../data/storeReaders';
 import { useInspected } from '../useInspected';
 import { DataGrid, StateNote } from '../ui';
-import { pick, type StoreViewProps } from './common';
+import type { StoreViewProps } from './common';
 
 /** Tables of a SQL store (PGlite or the memory stand-in) with row counts, and one table's rows. */
-export function TableBrowser({ sim, tick, service, storeKey, storeName, memory }: StoreViewProps & { memory: boolean }) {
+export function TableBrowser({ source, tick, service, storeKey, storeName, memory }: StoreViewProps & { memory: boolean }) {
   const [selected, setSelected] = useState<string | null>(null);
-  const tables = useInspected<TableSummary[]>(sim, tick, (stores) => sqlTables(pick(stores, service, storeKey)), [service, storeKey]);
-  const rows = useInspected<Grid | null>(sim, tick, (stores) => (selected ? tableRows(pick(stores, service, storeKey), selected, 100) : null), [service, storeKey, selected]);
+  const tables = useInspected<TableSummary[]>(source, tick, { kind: 'sqlTables', service, storeKey }, [service, storeKey]);
+  const rows = useInspected<Grid | null>(source, tick, selected ? { kind: 'tableRows', service, storeKey, table: selected, limit: 100 } : null, [service, storeKey, selected]);
 
   return (
     <div className="insp-tables" data-testid={`table-browser-${storeName}`}>

@@ -53,7 +53,6 @@ export function ControlBar() {
   const busy = useSim((s) => s.busy);
   const setTimeline = useSim((s) => s.setTimeline);
   const setHelpOpen = useSim((s) => s.setHelpOpen);
-  const liveActionCount = useSim((s) => s.liveActionCount);
   const stream = useSim((s) => s.orderStreamMs);
   const [seedText, setSeedText] = useState(String(seed));
   useEffect(() => setSeedText(String(seed)), [seed]);
@@ -151,9 +150,7 @@ export function ControlBar() {
             </label>
           </>
         )}
-        <button type="button" onClick={() => void replay()} disabled={status === 'loading'} title="Same seed, scenario, fault plan and hand-applied actions: the same run again">
-          Replay{liveActionCount > 0 ? ` (${liveActionCount} recorded)` : ''}
-        </button>
+        <ReplayButton onReplay={replay} disabled={status === 'loading'} />
         <button type="button" onClick={() => void reset()} disabled={status === 'loading'} aria-keyshortcuts="R">
           Reset
         </button>
@@ -165,6 +162,16 @@ export function ControlBar() {
         {entry ? entry.description : 'Your code as it was graded, in the run where a criterion failed.'}
       </p>
     </div>
+  );
+}
+
+/** Replay, with how many hand-applied actions it repeats: its own component, since an order stream changes that count many times a second. */
+function ReplayButton({ onReplay, disabled }: { onReplay: () => Promise<void>; disabled: boolean }) {
+  const liveActionCount = useSim((s) => s.liveActionCount);
+  return (
+    <button type="button" onClick={() => void onReplay()} disabled={disabled} title="Same seed, scenario, fault plan and hand-applied actions: the same run again">
+      Replay{liveActionCount > 0 ? ` (${liveActionCount} recorded)` : ''}
+    </button>
   );
 }
 

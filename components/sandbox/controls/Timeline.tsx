@@ -4,6 +4,9 @@ import { useEffect, useRef, useState } from 'react';
 import { useController, useSim } from '../state/SimProvider';
 import styles from '../Workspace.module.css';
 
+// One formatter: toLocaleString() builds a new one on every call, and this renders every frame.
+const COUNT = new Intl.NumberFormat('en');
+
 function formatTime(ms: number): string {
   return ms >= 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
 }
@@ -14,7 +17,8 @@ function formatTime(ms: number): string {
  */
 export function Timeline() {
   const controller = useController();
-  const time = useSim((s) => s.time);
+  // The clock (a few times a second while playing), not the per-frame display time.
+  const time = useSim((s) => s.clock);
   const reached = useSim((s) => s.reached);
   const checkpoints = useSim((s) => s.checkpoints.length);
   const traceCount = useSim((s) => s.traceCount);
@@ -69,7 +73,7 @@ export function Timeline() {
         data-testid="timeline"
       />
       <span className={styles.timelineMeta}>
-        {traceCount.toLocaleString('en')} events · {checkpoints} checkpoints
+        {COUNT.format(traceCount)} events · {checkpoints} checkpoints
         {busy ? ' · working…' : ''}
         {idleNote ? ` · ${idleNote}` : ''}
         {finished ? (finished.quiescent ? ' · finished: nothing left to do' : ` · stopped at ${formatTime(finished.time)}: only timers beyond the run-to-end limit are left`) : ''}

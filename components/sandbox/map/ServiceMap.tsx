@@ -5,7 +5,9 @@ import { Background, Controls, ReactFlow, applyNodeChanges, type Edge, type Node
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { CLIENT } from '@/simulator';
-import { useSim } from '../state/SimProvider';
+import type { SagaView } from '../model';
+import { useSandboxStore, useSim } from '../state/SimProvider';
+import type { SandboxStore } from '../state/store';
 import { LinkEdge } from './LinkEdge';
 import { ClientNode, ServiceNode } from './ServiceNode';
 import { toFlow, type FlowNode, type LinkFlowEdge } from './toFlow';
@@ -17,8 +19,78 @@ const edgeTypes: EdgeTypes = { link: LinkEdge };
 const PRO_OPTIONS = { hideAttribution: true };
 const FIT_VIEW_OPTIONS = { padding: 0.08 };
 
+/**
+ * What of the sagas the map shows (active steps, stuck sagas), as a string: the map redraws its
+ * nodes and links only when this changes, not on every saga event of a busy run.
+ */
+const digests = new WeakMap<SandboxStore['fold'], string>();
+function sagaDigest(s: SandboxStore): string {
+  // Selectors run on every store update (every frame): compute once per fold.
+  const cached = digests.get(s.fold);
+  if (cached !== undefined) return cached;
+  let out = '';
+  for (const id of s.fold.sagaOrder) {
+    const g = s.fold.sagas[id]!;
+    if ((g.status === 'RUNNING' || g.status === 'COMPENSATING') && g.step !== null && g.activeService !== null) out += `${id}>${g.driver}>${g.activeService}>${g.step}>${g.phase};`;
+    else if (g.status === 'STUCK') out += `${id}!${g.driver}!${g.reason};`;
+  }
+  digests.set(s.fold, out);
+  return out;
+}
+
+/** The sagas the digest names (running with an active step, or stuck): all toFlow looks at. */
+function mapSagas(s: SandboxStore): SagaView[] {
+  const out: SagaView[] = [];
+  for (const id of s.fold.sagaOrder) {
+    const g = s.fold.sagas[id]!;
+    if (((g.status === 'RUNNING' || g.status === 'COMPENSATING') && g.step !== null && g.activeService !== null) || g.status === 'STUCK') out.push(g);
+  }
+  return out;
+}
+
+function sameEdge(a: LinkFlowEdge, b: LinkFlowEdge): boolean {
+  const x = a.data!;
+  const y = b.data!;
+  return (
+    a.ariaLabel === b.ariaLabel &&
+    a.selected === b.selected &&
+    x.active === y.active &&
+    x.activePhase === y.activePhase &&
+    x.selected === y.selected &&
+    x.link.cutAtoB === y.link.cutAtoB &&
+    x.link.cutBtoA === y.link.cutBtoA &&
+    x.link.tuned === y.link.tuned &&
+    x.link.params.latencyMs === y.link.params.latencyMs &&
+    x.link.params.dropRate === y.link.params.dropRate
+  );
+}
+
+function sameNodeData(a: FlowNode, b: FlowNode): boolean {
+  if (a.type !== b.type || a.ariaLabel !== b.ariaLabel) return false;
+  if (a.type === 'client' || b.type === 'client') return a.data.title === b.data.title;
+  const x = a.data;
+  const y = b.data;
+  return (
+    x.title === y.title &&
+    x.status === y.status &&
+    x.selected === y.selected &&
+    x.stores === y.stores &&
+    x.activeStep?.sagaId === y.activeStep?.sagaId &&
+    x.activeStep?.step === y.activeStep?.step &&
+    x.activeStep?.phase === y.activeStep?.phase &&
+    x.stuck.length === y.stuck.length &&
+    x.stuck.every((s, i) => s.sagaId === y.stuck[i]!.sagaId && s.reason === y.stuck[i]!.reason)
+  );
+}
+
+/** Keeps the previous array when every element is the same object (React Flow then has nothing to do). */
+function sameElements<T>(prev: readonly T[], next: readonly T[]): boolean {
+  return prev.length === next.length && prev.every((x, i) => x === next[i]);
+}
+
 /** The live service map: services with their stores, links with messages moving in virtual time. */
 export function ServiceMap() {
+  const store = useSandboxStore();
   const input = useSim(
     useShallow((s) => ({
       services: s.services,
@@ -26,8 +98,7 @@ export function ServiceMap() {
       network: s.network,
       observed: s.fold.links,
       topology: s.topology,
-      inFlight: s.inFlight,
-      sagas: s.fold.sagas,
+      sagas: sagaDigest(s),
       positions: s.positions,
       selectedService: s.selectedService,
       selectedLink: s.selectedLink,
@@ -46,28 +117,25 @@ export function ServiceMap() {
       statuses: input.statuses,
       network: input.network,
       links,
-      inFlight: input.inFlight,
-      sagas: Object.values(input.sagas),
+      // input.sagas (the digest) says when these changed.
+      sagas: mapSagas(store.getState()),
       positions: input.positions,
       selectedService: input.selectedService,
       selectedLink: input.selectedLink,
     });
-  }, [input]);
+  }, [input, store]);
 
   // Reuse last frame's edge objects whose content did not change: memo()'d edges then skip
   // rendering, and only links carrying messages redraw each frame.
-  const edgeCache = useRef(new Map<string, { json: string; edge: LinkFlowEdge }>());
+  const lastEdges = useRef<LinkFlowEdge[]>([]);
   const edges = useMemo(() => {
-    const cache = edgeCache.current;
-    const next = new Map<string, { json: string; edge: LinkFlowEdge }>();
+    const byId = new Map(lastEdges.current.map((e) => [e.id, e]));
     const out = flow.edges.map((e) => {
-      const json = JSON.stringify(e);
-      const old = cache.get(e.id);
-      const edge = old && old.json === json ? old.edge : e;
-      next.set(e.id, { json, edge });
-      return edge;
+      const old = byId.get(e.id);
+      return old && sameEdge(old, e) ? old : e;
     });
-    edgeCache.current = next;
+    if (sameElements(lastEdges.current, out)) return lastEdges.current;
+    lastEdges.current = out;
     return out;
   }, [flow.edges]);
 
@@ -78,13 +146,14 @@ export function ServiceMap() {
   useEffect(() => {
     setNodes((prev) => {
       const byId = new Map(prev.map((n) => [n.id, n]));
-      return flow.nodes.map((n) => {
+      const merged = flow.nodes.map((n) => {
         const old = byId.get(n.id);
         if (!old) return n;
         // Same content: keep the object, so the memo()'d node does not re-render this frame.
-        if (dragging.current !== n.id && old.position.x === n.position.x && old.position.y === n.position.y && JSON.stringify(old.data) === JSON.stringify(n.data)) return old;
+        if (dragging.current !== n.id && old.position.x === n.position.x && old.position.y === n.position.y && sameNodeData(old, n)) return old;
         return { ...n, measured: old.measured, position: dragging.current === n.id ? old.position : n.position } as FlowNode;
       });
+      return sameElements(prev, merged) ? prev : merged;
     });
   }, [flow.nodes]);
 

@@ -48,11 +48,16 @@ function ServiceNodeView({ data }: NodeProps<ServiceFlowNode>) {
         ))}
       </ul>
       {hint && <p className={styles.nodeHint}>{hint}</p>}
-      {data.activeStep && (
+      {/* Always there (empty when idle): a node that changes height makes React Flow measure it again. */}
+      {data.activeStep ? (
         <p className={styles.activeStep} data-phase={data.activeStep.phase}>
           {data.activeStep.phase === 'compensation' ? '↩ compensating ' : '▶ '}
           {data.activeStep.step}
           <span className="visually-hidden"> for saga {data.activeStep.sagaId}</span>
+        </p>
+      ) : (
+        <p className={styles.activeStep} data-empty aria-hidden="true">
+          {'\u00a0'}
         </p>
       )}
       {data.stuck.map((s) => (

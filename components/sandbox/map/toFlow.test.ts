@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LINK, type NetworkState } from '@/simulator';
 import type { InFlightMessage, SagaView, ServiceInfo } from '../model';
-import { defaultLayout, messageProgress, toFlow, type FlowInput, type LinkEdgeData, type ServiceNodeData } from './toFlow';
+import { defaultLayout, messageProgress, messagesByLink, toFlow, type FlowInput, type LinkEdgeData, type ServiceNodeData } from './toFlow';
 
 const services: ServiceInfo[] = [
   { name: 'order', title: 'Order', stores: [{ name: 'order.events', kind: 'eventstore', engineLabel: 'event store' }] },
@@ -41,7 +41,6 @@ const base = (over: Partial<FlowInput> = {}): FlowInput => ({
   network: network(),
   // Given in either order: link ids are normalised ('a|b' with a < b).
   links: ['order|orchestrator', 'orchestrator|payment'],
-  inFlight: [],
   sagas: [],
   ...over,
 });
@@ -61,7 +60,7 @@ describe('toFlow', () => {
   });
 
   it('is pure: equal input gives equal output, and the input is not mutated', () => {
-    const input = base({ inFlight: [msg()], sagas: [saga()] });
+    const input = base({ sagas: [saga()] });
     const frozen = JSON.stringify(input);
     expect(toFlow(input)).toEqual(toFlow(input));
     expect(JSON.stringify(input)).toBe(frozen);
@@ -112,21 +111,37 @@ describe('toFlow', () => {
     expect(serviceData(out, 'payment').activeStep).toBeNull();
   });
 
-  it('places messages on their link whichever way they travel, and adds the client when it talks', () => {
-    const out = toFlow(
-      base({
-        links: ['orchestrator|payment', 'client|orchestrator'],
-        inFlight: [msg(), msg({ key: 'm2@30', id: 'm2', kind: 'reply', from: 'payment', to: 'orchestrator', compensation: true }), msg({ key: 'm3@5', id: 'm3', from: 'client', to: 'orchestrator' })],
-      }),
-    );
-    expect(edgeData(out, 'orchestrator|payment').messages.map((m) => m.id)).toEqual(['m1', 'm2']);
-    expect(edgeData(out, 'client|orchestrator').messages.map((m) => m.id)).toEqual(['m3']);
+  it('adds the client when it talks', () => {
+    const out = toFlow(base({ links: ['orchestrator|payment', 'client|orchestrator'] }));
+    expect(out.edges.map((e) => e.id)).toContain('client|orchestrator');
     expect(out.nodes[0]).toMatchObject({ id: 'client', type: 'client' });
   });
 
   it('ignores links to services the scenario does not have', () => {
     const out = toFlow(base({ links: ['ghost|order', 'order|orchestrator'] }));
     expect(out.edges.map((e) => e.id)).toEqual(['orchestrator|order']);
+  });
+});
+
+describe('messagesByLink', () => {
+  const inFlight = [msg(), msg({ key: 'm2@30', id: 'm2', kind: 'reply', from: 'payment', to: 'orchestrator', compensation: true }), msg({ key: 'm3@5', id: 'm3', from: 'client', to: 'orchestrator' })];
+
+  it('places messages on their link whichever way they travel', () => {
+    const out = messagesByLink(inFlight);
+    expect(out['orchestrator|payment']!.map((m) => m.id)).toEqual(['m1', 'm2']);
+    expect(out['client|orchestrator']!.map((m) => m.id)).toEqual(['m3']);
+  });
+
+  it('keeps a link’s array when its messages did not change, so only changed links redraw', () => {
+    const first = messagesByLink(inFlight);
+    // A new frame brings copies of the same messages and one more on another link.
+    const again = messagesByLink([...inFlight.map((m) => ({ ...m })), msg({ key: 'm4@40', id: 'm4', from: 'order', to: 'orchestrator' })], first);
+    expect(again['orchestrator|payment']).toBe(first['orchestrator|payment']);
+    expect(again['client|orchestrator']).toBe(first['client|orchestrator']);
+    expect(again['orchestrator|order']!.map((m) => m.id)).toEqual(['m4']);
+    const moved = messagesByLink([inFlight[0]!], again);
+    expect(moved['orchestrator|payment']).not.toBe(first['orchestrator|payment']);
+    expect(moved['client|orchestrator']).toBeUndefined();
   });
 });
 

@@ -19,7 +19,6 @@ export interface FlowInput {
   network: NetworkState;
   /** Undirected links to draw, 'a|b' (traffic seen so far plus the known topology). */
   links: readonly string[];
-  inFlight: readonly InFlightMessage[];
   sagas: readonly SagaView[];
   /** Positions the learner dragged nodes to; others get the default layout. */
   positions?: Readonly<Record<ServiceName, XY>>;
@@ -46,8 +45,6 @@ export interface ClientNodeData extends Record<string, unknown> {
 
 export interface LinkEdgeData extends Record<string, unknown> {
   link: LinkInfo;
-  /** Messages on this link now, in either direction. */
-  messages: InFlightMessage[];
   /** A running saga's step in progress uses this link. */
   active: boolean;
   activePhase: 'action' | 'compensation' | null;
@@ -141,16 +138,6 @@ export function toFlow(input: FlowInput): { nodes: FlowNode[]; edges: LinkFlowEd
     nodes.unshift({ id: CLIENT, type: 'client', position: pos(CLIENT), data: { title: 'Client (outside world)' }, selectable: false, ariaLabel: 'Client: the outside world' });
   }
 
-  const byLink = new Map<string, InFlightMessage[]>();
-  for (const m of input.inFlight) {
-    if (m.from === m.to) continue;
-    const k = pairKey(m.from, m.to);
-    if (!linkIds.has(k)) continue;
-    const list = byLink.get(k);
-    if (list) list.push(m);
-    else byLink.set(k, [m]);
-  }
-
   const edges: LinkFlowEdge[] = [...linkIds].sort().map((id) => {
     const link = linkInfo(id, input.network);
     const step = running.find((g) => g.activeService !== null && g.driver !== null && pairKey(g.driver, g.activeService) === id) ?? null;
@@ -162,7 +149,6 @@ export function toFlow(input: FlowInput): { nodes: FlowNode[]; edges: LinkFlowEd
       target: link.b,
       data: {
         link,
-        messages: byLink.get(id) ?? [],
         active: step !== null,
         activePhase: step?.phase ?? null,
         selected: input.selectedLink === id,
@@ -173,6 +159,38 @@ export function toFlow(input: FlowInput): { nodes: FlowNode[]; edges: LinkFlowEd
   });
 
   return { nodes, edges };
+}
+
+/**
+ * Messages on the wire grouped by undirected link ('a|b'), in the order given (soonest arrival
+ * first). A link whose messages are the same as in `previous` keeps its array, so the links
+ * that did not change do not redraw. Messages the map would not draw (to oneself) are left out.
+ */
+export function messagesByLink(
+  inFlight: readonly InFlightMessage[],
+  previous: Readonly<Record<string, readonly InFlightMessage[]>> = {},
+): Record<string, readonly InFlightMessage[]> {
+  const grouped: Record<string, InFlightMessage[]> = {};
+  for (const m of inFlight) {
+    if (m.from === m.to) continue;
+    (grouped[pairKey(m.from, m.to)] ??= []).push(m);
+  }
+  const out: Record<string, readonly InFlightMessage[]> = {};
+  for (const [k, list] of Object.entries(grouped)) {
+    const old = previous[k];
+    out[k] = old && sameMessages(old, list) ? old : list;
+  }
+  return out;
+}
+
+function sameMessages(a: readonly InFlightMessage[], b: readonly InFlightMessage[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.key !== y.key || x.sentAt !== y.sentAt || x.deliverAt !== y.deliverAt || x.compensation !== y.compensation) return false;
+  }
+  return true;
 }
 
 /** Where a message is along its link at a display time: 0 at the sender, 1 at the receiver. */

@@ -1,7 +1,9 @@
 'use client';
 
 import { useShallow } from 'zustand/react/shallow';
+import type { SagaView } from '../model';
 import { useSim } from '../state/SimProvider';
+import type { TraceFold } from '../state/foldTrace';
 import styles from '../Workspace.module.css';
 
 const STATUS_LABEL = {
@@ -15,16 +17,23 @@ const STATUS_LABEL = {
 /** Sagas listed one by one; older ones are summarised by status (a load test starts hundreds). */
 const MAX_LISTED = 8;
 
+const countsByFold = new WeakMap<TraceFold, Record<string, number>>();
+
+/** Sagas per status; selectors run on every store update (every frame), so once per fold. */
+function statusCounts(fold: TraceFold): Record<string, number> {
+  let c = countsByFold.get(fold);
+  if (!c) {
+    c = {};
+    for (const id of fold.sagaOrder) c[fold.sagas[id]!.status] = (c[fold.sagas[id]!.status] ?? 0) + 1;
+    countsByFold.set(fold, c);
+  }
+  return c;
+}
+
 /** The run's sagas with their state; a stuck saga shows why. */
 export function SagaStrip() {
   const sagas = useSim(useShallow((s) => s.fold.sagaOrder.slice(-MAX_LISTED).map((id) => s.fold.sagas[id]!)));
-  const counts = useSim(
-    useShallow((s) => {
-      const c: Record<string, number> = {};
-      for (const id of s.fold.sagaOrder) c[s.fold.sagas[id]!.status] = (c[s.fold.sagas[id]!.status] ?? 0) + 1;
-      return c;
-    }),
-  );
+  const counts = useSim(useShallow((s) => statusCounts(s.fold)));
   const total = useSim((s) => s.fold.sagaOrder.length);
   const focused = useSim((s) => s.focusedSaga);
   const focusSaga = useSim((s) => s.focusSaga);
@@ -51,10 +60,7 @@ export function SagaStrip() {
                 </span>
                 <span className="visually-hidden">{STATUS_LABEL[g.status]}</span>
               </button>
-              <span className={styles.sagaDetail}>
-                {g.step ? `${g.phase === 'compensation' ? 'compensating' : 'step'} ${g.step}${g.activeService ? ` → ${g.activeService}` : ''}` : `${g.stepsDone} steps done`}
-                {g.reason && g.status !== 'COMPLETED' ? ` · ${g.reason}` : ''}
-              </span>
+              <SagaDetail g={g} />
             </li>
           ))}
         </ul>
@@ -66,5 +72,16 @@ export function SagaStrip() {
           .join(' ')}
       </p>
     </section>
+  );
+}
+
+function SagaDetail({ g }: { g: SagaView }) {
+  const text =
+    (g.step ? `${g.phase === 'compensation' ? 'compensating' : 'step'} ${g.step}${g.activeService ? ` → ${g.activeService}` : ''}` : `${g.stepsDone} steps done`) +
+    (g.reason && g.status !== 'COMPLETED' ? ` · ${g.reason}` : '');
+  return (
+    <span className={styles.sagaDetail} title={text}>
+      {text}
+    </span>
   );
 }

@@ -81,10 +81,10 @@ function InspectorHost({ id }: { id: string }) {
     },
     [focusSaga, selectService],
   );
+  const status = useSim((s) => s.status);
   const tab = INSPECTOR_TABS.find((t) => t.id === id);
-  const sim = controller.simulation;
-  if (!tab || !sim) return <p className={styles.empty}>The simulation is starting…</p>;
+  if (!tab || status !== 'ready') return <p className={styles.empty}>The simulation is starting…</p>;
   const Component = tab.Component;
   // Remount per run: an inspector's state belongs to one simulation.
-  return <Component key={runId} sim={sim} tick={tick} trace={sim.trace()} scenarioId={scenarioId} onFocus={onFocus} />;
+  return <Component key={runId} source={controller.inspectSource} tick={tick} trace={controller.trace} scenarioId={scenarioId} onFocus={onFocus} />;
 }

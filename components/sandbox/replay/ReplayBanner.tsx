@@ -112,7 +112,7 @@ function RecordBanner({ record, status, message }: { record: ReplayRecord; statu
       {status === 'building' && <p role="status">Setting up your code in its sandbox…</p>}
       {status === 'error' && (
         <p role="alert" className={styles.error}>
-          Your code could not be set up for the replay: {message}
+          Your code could not be set up for the replay. {message}
         </p>
       )}
       {status === 'ready' && <RunComparison record={record} />}
@@ -133,6 +133,7 @@ function RunComparison({ record }: { record: ReplayRecord }) {
   const run = useSim(useShallow((s) => ({ scenarioId: s.scenarioId, seed: s.seed, faultPlan: s.faultPlan, status: s.status })));
   const traceCount = useSim((s) => s.traceCount);
   const traceHash = useSim((s) => s.traceHash);
+  const errors = useSim((s) => s.learnerErrors);
   const graded = record.run.trace;
   if (run.status !== 'ready') return null;
   if (!session.isGradedRun(run)) {
@@ -145,7 +146,7 @@ function RunComparison({ record }: { record: ReplayRecord }) {
       </p>
     );
   }
-  const errors = session.learnerErrors();
+
   let verdict: { match: 'running' | 'same' | 'different'; text: string };
   if (traceCount < graded.events) {
     verdict = { match: 'running', text: `${traceCount} of ${graded.events} trace events so far; in grading this run ended at ${graded.endTime} ms.` };

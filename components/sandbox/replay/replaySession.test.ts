@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRealStoreProvider, createSimulation, TRIP_STORIES, type FaultPlan, type PgliteRuntime } from '@/simulator';
+import { createRealStoreProvider, TRIP_STORIES, type FaultPlan, type PgliteRuntime } from '@/simulator';
 import { getNodePgliteRuntime } from '@/simulator/stores/sql/nodePgliteRuntime';
 import { LESSONS } from '@/lessons';
 import { replayLink, saveReplays, type ReplayRecord } from './replayRecords';
 import { ReplaySession } from './replaySession';
+import { buildLearnerScenario } from '../runner/learnerScenario';
+import { createPage } from '../runner/testPage';
 
 const exercise = LESSONS.find((l) => l.id === 'sagas-hotel-booking')!.exercises.find((e) => e.id === 'booking-saga')!;
 const solution = exercise.files.find((f) => f.name === 'saga.ts')!.solution;
@@ -52,23 +54,27 @@ describe('the sandbox’s replay session', () => {
     expect(session.isGradedRun(run!)).toBe(true);
     expect(session.isGradedRun({ ...run!, seed: 4 })).toBe(false);
 
-    const external = await session.source({ ...run!, liveActions: [] });
+    const config = { ...run!, liveActions: [] };
+    const code = session.learnerCode(config);
+    expect(code).toEqual({ lessonId: 'sagas-hotel-booking', exerciseId: 'booking-saga', files: { 'saga.ts': broken }, input: rec.run.input });
+    expect(session.store.getState().status).toBe('building');
+
+    // The engine thread builds the scenario from that code and runs it on real stores.
+    const page = createPage({ createStores: async () => ({ provider: createRealStoreProvider({ pglite }), real: true }), buildLearnerScenario });
+    const started = await page.send({ type: 'start', config, learner: code! });
+    session.settle({ status: 'ready' });
     expect(session.store.getState().status).toBe('ready');
-    expect(external!.scenario.services.map((s) => s.name)).toEqual(expect.arrayContaining(['booking', 'hotel', 'car', 'payment', 'orchestrator']));
-    const sim = await createSimulation({ seed: 3, scenario: external!.scenario, faultPlan: plan, stores: createRealStoreProvider({ pglite }) });
-    external!.attach!(sim);
-    await sim.runToQuiescence({ maxTime: 60_000 });
-    expect(session.learnerErrors().join('\n')).toMatch(/my bug in ReserveRoom/);
-    await sim.dispose();
-    external!.release!();
-    expect(session.learnerErrors()).toEqual([]);
+    expect((started.result as { services: Array<{ name: string }> }).services.map((s) => s.name)).toEqual(expect.arrayContaining(['booking', 'hotel', 'car', 'payment', 'orchestrator']));
+    await page.send({ type: 'runToEnd', maxMs: 60_000 });
+    expect(page.learnerErrors().join('\n')).toMatch(/my bug in ReserveRoom/);
+    await page.send({ type: 'dispose' });
   });
 
   it('catalogue ids are not its business; a link without a replay is no replay', async () => {
     const session = new ReplaySession();
     expect(await session.begin('?scenario=hotel-happy&seed=2')).toBeNull();
     expect(session.store.getState().status).toBe('none');
-    expect(await session.source({ scenarioId: 'hotel-happy', seed: 1, faultPlan: { faults: [] }, liveActions: [] })).toBeNull();
+    expect(session.learnerCode({ scenarioId: 'hotel-happy', seed: 1, faultPlan: { faults: [] }, liveActions: [] })).toBeNull();
   });
 
   it('a link whose record is not in this browser says so, and builds nothing', async () => {
@@ -76,7 +82,7 @@ describe('the sandbox’s replay session', () => {
     const rec = record('never-saved', { 'saga.ts': solution });
     expect(await session.begin(search(rec))).toBeNull();
     expect(session.store.getState()).toMatchObject({ status: 'missing', request: { key: 'never-saved', exerciseId: 'booking-saga', criterionId: 'crash-recovery', seed: 3 } });
-    await expect(session.source({ scenarioId: 'replay:never-saved', seed: 3, faultPlan: { faults: [] }, liveActions: [] })).rejects.toThrow(/not available/);
+    expect(() => session.learnerCode({ scenarioId: 'replay:never-saved', seed: 3, faultPlan: { faults: [] }, liveActions: [] })).toThrow(/not available/);
   });
 
   it('code that cannot be set up is an error in words, not a blank run', async () => {
@@ -84,7 +90,10 @@ describe('the sandbox’s replay session', () => {
     await saveReplays([rec]);
     const session = new ReplaySession();
     const run = await session.begin(search(rec));
-    await expect(session.source({ ...run!, liveActions: [] })).rejects.toThrow(/steps/);
-    expect(session.store.getState()).toMatchObject({ status: 'error', message: expect.stringMatching(/could not be set up/) });
+    const config = { ...run!, liveActions: [] };
+    const page = createPage({ buildLearnerScenario });
+    await expect(page.send({ type: 'start', config, learner: session.learnerCode(config)! })).rejects.toThrow(/could not be set up.*steps|steps.*could not be set up/s);
+    session.settle({ status: 'error', message: 'The simulation could not start: steps' });
+    expect(session.store.getState()).toMatchObject({ status: 'error', message: expect.stringMatching(/steps/) });
   });
 });

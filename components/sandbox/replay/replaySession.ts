@@ -1,7 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { FaultPlan } from '@/simulator';
-import type { LearnerReplay } from '@/lessons';
-import type { ExternalScenario, RunConfig, ScenarioSource } from '../state/controller';
+import type { LearnerCodeSource, RunConfig } from '../state/controller';
 import {
   isReplayScenarioId,
   loadReplay,
@@ -33,12 +32,11 @@ export interface ReplayState {
 
 /**
  * The sandbox side of "Replay in sandbox": reads the link, loads the graded code from IndexedDB,
- * and builds the learner's scenario for the controller (its `source`) each time a run of it
- * starts. The lesson engine and QuickJS (~840 KB) are imported only here, only for a replay.
+ * and hands it to the controller (`learnerCode`) each time a run of it starts; the engine thread
+ * builds the learner's scenario from it.
  */
 export class ReplaySession {
   readonly store: StoreApi<ReplayState> = createStore<ReplayState>(() => ({ status: 'none', request: null, record: null, message: null }));
-  private replay: LearnerReplay | null = null;
 
   /** Reads the URL. Resolves to the run to start, or null (no replay link, or its record is missing). */
   async begin(search: string): Promise<Pick<RunConfig, 'scenarioId' | 'seed' | 'faultPlan'> | null> {
@@ -65,38 +63,24 @@ export class ReplaySession {
     return { scenarioId: replayScenarioId(record.id), seed: record.seed, faultPlan: record.faultPlan ?? { faults: [] } };
   }
 
-  /** The controller's scenario source: builds the learner's scenario for a replay's scenario id. */
-  readonly source: ScenarioSource = async (config) => {
+  /**
+   * The controller's learner code source: for a replay's scenario id, the graded code the engine
+   * thread builds the scenario from (QuickJS and the lesson engine load there, only for a replay).
+   */
+  readonly learnerCode: LearnerCodeSource = (config) => {
     if (!isReplayScenarioId(config.scenarioId)) return null;
     const record = this.store.getState().record;
     if (!record || replayScenarioId(record.id) !== config.scenarioId) {
       throw new Error('This replay is not available any more: open it again from the lesson’s grade report.');
     }
     this.store.setState({ status: 'building', message: null });
-    try {
-      const { createReplay } = await import('@/lessons');
-      const replay = await createReplay({ lessonId: record.lessonId, exerciseId: record.exerciseId, files: record.files, input: record.run.input, seed: config.seed });
-      this.replay = replay;
-      this.store.setState({ status: 'ready' });
-      const external: ExternalScenario = {
-        scenario: replay.scenario,
-        attach: (sim) => replay.attach(sim),
-        release: () => {
-          replay.dispose();
-          if (this.replay === replay) this.replay = null;
-        },
-      };
-      return external;
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      this.store.setState({ status: 'error', message });
-      throw e;
-    }
+    return { lessonId: record.lessonId, exerciseId: record.exerciseId, files: record.files, input: record.run.input };
   };
 
-  /** Errors the learner's code threw in the current run (first few). */
-  learnerErrors(): string[] {
-    return this.replay?.errors() ?? [];
+  /** Follows the run the learner's code was sent with: built (ready) or not (the reason, in words). */
+  settle(outcome: { status: 'ready' } | { status: 'error'; message: string }): void {
+    if (this.store.getState().status !== 'building') return;
+    this.store.setState(outcome.status === 'ready' ? { status: 'ready' } : { status: 'error', message: outcome.message });
   }
 
   /** Whether a run config is exactly the graded one (same scenario, seed and fault plan). */

@@ -22,6 +22,11 @@ const SimContext = createContext<SimContextValue | null>(null);
 
 const SCENARIO_IDS = SCENARIO_CATALOGUE.map((e) => e.id);
 const SAVE_DEBOUNCE_MS = 300;
+/**
+ * While playing, an order stream changes the run (its recorded orders) many times a second, and
+ * a save writes them all: save once play has been quiet this long, or when it stops.
+ */
+const SAVE_WHILE_PLAYING_MS = 3_000;
 
 /**
  * Creates the workspace's store and controller once (in a ref, never module-global),
@@ -31,9 +36,9 @@ export function SimProvider({ children }: { children: ReactNode }) {
   const ref = useRef<SimContextValue | null>(null);
   if (ref.current === null) {
     const store = createSandboxStore();
-    // A replay link's learner scenario is built by the session; catalogue ids go to the catalogue.
+    // A replay link's graded code comes from the session; catalogue ids go to the catalogue.
     const replay = new ReplaySession();
-    ref.current = { store, controller: new SandboxController(store, replay.source), replay };
+    ref.current = { store, controller: new SandboxController(store, { learnerCode: replay.learnerCode }), replay };
   }
   const { store, controller, replay } = ref.current;
 
@@ -42,9 +47,16 @@ export function SimProvider({ children }: { children: ReactNode }) {
     let unsubscribe: (() => void) | null = null;
     let timer: ReturnType<typeof setTimeout> | null = null;
     let saved: SavedState = defaultSavedState();
+    // The replay's banner follows whether the engine thread could build the learner's scenario.
+    const unsubscribeReplay = store.subscribe((s, prev) => {
+      if (s.status === prev.status) return;
+      if (s.status === 'ready') replay.settle({ status: 'ready' });
+      else if (s.status === 'error') replay.settle({ status: 'error', message: s.error ?? 'The replay could not start.' });
+    });
 
     const persist = () => {
       if (timer) clearTimeout(timer);
+      const wait = store.getState().playing ? SAVE_WHILE_PLAYING_MS : SAVE_DEBOUNCE_MS;
       timer = setTimeout(() => {
         const s = store.getState();
         // A replay is opened from its link, not restored: the saved run stays the learner's own.
@@ -62,7 +74,7 @@ export function SimProvider({ children }: { children: ReactNode }) {
         saveState(state).catch((e: unknown) =>
           store.getState().addUiProblem({ level: 'warning', time: null, service: null, code: 'SAVE', message: `The sandbox state could not be saved: ${e instanceof Error ? e.message : String(e)}` }),
         );
-      }, SAVE_DEBOUNCE_MS);
+      }, wait);
     };
 
     (async () => {
@@ -110,6 +122,7 @@ export function SimProvider({ children }: { children: ReactNode }) {
           s.liveActionCount !== prev.liveActionCount ||
           s.positions !== prev.positions ||
           s.speed !== prev.speed ||
+          (s.playing !== prev.playing && s.liveActionCount > 0) ||
           (s.status === 'ready' && prev.status !== 'ready')
         ) {
           persist();
@@ -120,6 +133,7 @@ export function SimProvider({ children }: { children: ReactNode }) {
     return () => {
       cancelled = true;
       unsubscribe?.();
+      unsubscribeReplay();
       if (timer) clearTimeout(timer);
       void controller.dispose();
     };

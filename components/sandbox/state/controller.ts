@@ -1,130 +1,215 @@
 import type { StoreApi } from 'zustand/vanilla';
-import {
-  createSimulation,
-  findScenario,
-  parseFaultPlan,
-  type FaultAction,
-  type FaultPlan,
-  type Scenario,
-  type ServiceName,
-  type Simulation,
-  type SimulationSnapshot,
-  type TraceEvent,
-} from '@/simulator';
-import { createStoreProvider } from '../engine/createStoreProvider';
-import type { InFlightMessage, ServiceInfo, ServiceStatus } from '../model';
+import type { FaultAction, ScenarioInput, TraceEvent } from '@/simulator';
+import type { InspectRequest } from '@/components/inspectors/data/inspectRequests';
+import type { InspectSource } from '@/components/inspectors/types';
 import type { LiveAction } from '../persistence/savedState';
+import { takeEngineThread } from '../runner/engineThread';
+import type { CommandMessage, EngineView, HostCommand, HostMessage, LearnerCode, RunConfig, StartResult } from '../runner/protocol';
 import { emptyFold, foldTrace, type TraceFold } from './foldTrace';
-import { engineTarget, nextDisplayTime, previousCheckpoint, checkpointAtOrBefore, thinCheckpoints, type RunPoint } from './pacing';
-import { knownTopology, liveOrderInput } from './scenarioInfo';
+import { nextDisplayTime, VIRTUAL_MS_PER_WALL_MS } from './pacing';
+import { updateTraceCopy } from './traceCopy';
+import { messagesByLink } from '../map/toFlow';
 import type { SandboxStore } from './store';
 
-/** What defines a run: the same config gives the same trace. */
-export interface RunConfig {
-  scenarioId: string;
-  seed: number;
-  faultPlan: FaultPlan;
-  /** Hand-applied faults and orders to repeat at the same points (replay). */
-  liveActions: LiveAction[];
-}
-
-/** A scenario the catalogue does not have (a learner's replay), built afresh for every run. */
-export interface ExternalScenario {
-  scenario: Scenario;
-  /** Called once the run's simulation exists. */
-  attach?(sim: Simulation): void;
-  /** Called when the run ends (a new run starts, or the workspace closes). */
-  release?(): void;
-}
-
-/** Resolves a run's scenario id outside the catalogue; null leaves it to the catalogue. */
-export type ScenarioSource = (config: RunConfig) => Promise<ExternalScenario | null>;
-
-interface Checkpoint extends RunPoint {
-  id: number;
-  snapshot: SimulationSnapshot;
-}
+export type { RunConfig } from '../runner/protocol';
 
 /** "Run to the end" stops after this much virtual time even if timers keep the system busy. */
 export const RUN_TO_END_MAX_MS = 60_000;
-const MAX_CHECKPOINTS = 240;
-const CHECKPOINT_EVERY_EVENTS = 50;
-/** Snapshots copy every store; during fast play take at most one per this many wall ms. */
-const CHECKPOINT_MIN_WALL_MS = 400;
 /**
  * Play pauses by itself before a jump over this much quiet virtual time (a reservation's
  * 5-minute expiry timer, say): the interesting part of the run stays readable on the scrubber.
  */
 export const IDLE_PAUSE_MS = 5_000;
-/** Engine work per animation frame while playing, wall ms: the rest of the frame is for drawing. */
-const FRAME_BUDGET_MS = 10;
+/** While playing, the clock and the scrubber move at most this often (wall ms); messages move every frame. */
+export const CLOCK_EVERY_MS = 100;
+/** While playing, inspectors re-read at most this often (wall ms): they scan stores and the whole trace. */
+export const INSPECTOR_TICK_MS = 400;
+/** The page keeps the newest this many trace events (as the engine does by default). */
+const TRACE_LIMIT = 200_000;
+/** How far ahead of the clock the engine is asked to run, in frames of virtual time (it answers a frame later). */
+const LOOKAHEAD_FRAMES = 3;
+/** When the engine cannot keep up, the wanted clock runs at most this much wall time ahead of it. */
+const MAX_LEAD_WALL_MS = 250;
+const FRAME_MS = 1000 / 60;
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** What the last view said about the engine (for pacing). */
+interface EngineFacts {
+  now: number;
+  nextTime: number | null;
+  idle: boolean;
+  inFlight: number;
+}
+
+interface Waiting {
+  resolve(m: { result?: unknown; view?: EngineView }): void;
+  reject(e: Error): void;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Creates the engine's thread (a module worker bundled with the page). */
+export type EngineThreadFactory = () => Worker;
+
 /**
- * Owns one Simulation at a time and drives it: the real-time pacing loop
- * (requestAnimationFrame, wall time × speed → virtual time → sim.runUntil), single steps,
- * checkpoints for step-back, seeks, and hand-applied faults recorded for replay.
- * Engine trace batches are buffered and folded into the UI store once per frame.
+ * The learner's graded code a run's scenario id stands for (a replay), or null for a catalogue
+ * scenario. Throws, in words, when the id is a replay whose code is not available.
+ */
+export type LearnerCodeSource = (config: RunConfig) => LearnerCode | null;
+
+export interface SandboxControllerOptions {
+  createThread?: EngineThreadFactory;
+  learnerCode?: LearnerCodeSource;
+}
+
+
+/**
+ * The workspace's side of the engine. The simulation runs in a Web Worker (runner/EngineHost);
+ * this class sends it commands and owns the real-time pacing adapter: every animation frame it
+ * moves the wanted virtual time by wall time × speed, asks the engine to run a little ahead of
+ * it, and folds whatever the engine reported since the last frame into the UI store, once.
+ * When the engine cannot keep up the clock shows where it really is (it lags, honestly).
  *
- * Every engine command goes through `serial()`: the engine serializes its own calls too,
- * but the controller's bookkeeping (trace position, checkpoints) must see them in order.
+ * The page keeps a copy of the trace (inspectors draw from it) and folds it into view state
+ * (sagas, problems, links) with the same pure `foldTrace` as before.
  */
 export class SandboxController {
-  private sim: Simulation | null = null;
-  private scenario: Scenario | null = null;
-  private unsubscribe: (() => void) | null = null;
-  private pending: TraceEvent[] = [];
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly waiting = new Map<number, Waiting>();
+  /** Views received and not drawn yet. */
+  private inbox: EngineView[] = [];
+  /** The run whose views are drawn (-1 while a start is on its way). */
+  private run = -1;
+  private starts = 0;
+  private readonly traceCopy: TraceEvent[] = [];
   private fold: TraceFold = emptyFold();
-  /** Trace events emitted so far in this run (the engine's traceSeq). */
-  private seq = 0;
-  private checkpoints: Checkpoint[] = [];
-  private checkpointCounter = 0;
-  private lastCheckpointWall = 0;
-  /** Live actions of this run still to re-apply (replay, or forward again after a step back). */
-  private replayQueue: LiveAction[] = [];
-  /** Live actions applied in this run so far. */
-  private applied: LiveAction[] = [];
-  private liveOrders = 0;
-  private nextStreamAt: number | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  private live: LiveAction[] = [];
+  private engine: EngineFacts = { now: 0, nextTime: null, idle: true, inFlight: 0 };
+  /** Play as the learner sees it; the store's `playing` follows once the engine stopped. */
+  private playing = false;
+  /** Wanted virtual time while playing. */
+  private desired = 0;
+  private sentTarget = -Infinity;
   private raf: number | null = null;
   private lastFrame: number | null = null;
-  private frameBusy = false;
   /** Engine time at which play paused before a long quiet gap; Play again crosses it. */
   private idlePausedAt: number | null = null;
-  private generation = 0;
-  private external: ExternalScenario | null = null;
+  private lastTickWall = -Infinity;
+  private lastClockWall = -Infinity;
+  private tickOwed = false;
+
+  private readonly createThread: EngineThreadFactory;
+  private readonly learnerCode: LearnerCodeSource | null;
 
   constructor(
     readonly store: StoreApi<SandboxStore>,
-    private readonly scenarioSource: ScenarioSource | null = null,
-  ) {}
-
-  get simulation(): Simulation | null {
-    return this.sim;
+    options: SandboxControllerOptions = {},
+  ) {
+    this.createThread = options.createThread ?? takeEngineThread;
+    this.learnerCode = options.learnerCode ?? null;
   }
 
   /** Hand-applied actions of the run (applied and still to replay), for saving. */
   liveActions(): LiveAction[] {
-    return [...this.applied, ...this.replayQueue];
+    return [...this.live];
+  }
+
+  /** The trace so far, as the page holds it (grows in place; read `.length`). */
+  get trace(): readonly TraceEvent[] {
+    return this.traceCopy;
+  }
+
+  /** What inspectors see of the simulation. */
+  readonly inspectSource: InspectSource = this.createInspectSource();
+
+  private createInspectSource(): InspectSource {
+    const ctl = this;
+    return {
+      get serviceNames() {
+        return ctl.store.getState().services.map((s) => s.name);
+      },
+      serviceStatus: (s) => ctl.store.getState().statuses[s] ?? 'up',
+      get now() {
+        return ctl.engine.now;
+      },
+      network: () => ctl.store.getState().network,
+      request: <T>(request: InspectRequest, onProgress?: (done: number, total: number) => void) =>
+        ctl.send({ type: 'read', request }, onProgress).then((m) => m.result as T),
+      applyFault: (f) => ctl.applyFault(f),
+      inject: (input) => ctl.inject(input),
+    };
+  }
+
+  // ------------------------------------------------------------ the engine thread
+
+  private thread(): Worker {
+    if (this.worker) return this.worker;
+    const w = this.createThread();
+    w.onmessage = (e: MessageEvent<HostMessage>) => this.receive(e.data);
+    w.onerror = (e) => {
+      // The thread itself died (its script failed to load, out of memory): fail what waits, start afresh next time.
+      e.preventDefault?.();
+      const error = new Error(e.message || 'The engine thread stopped.');
+      for (const p of this.waiting.values()) p.reject(error);
+      this.waiting.clear();
+      w.terminate();
+      if (this.worker === w) this.worker = null;
+      this.reportEngineError(error);
+    };
+    this.worker = w;
+    return w;
+  }
+
+  private send(command: HostCommand, onProgress?: (done: number, total: number) => void): Promise<{ result?: unknown; view?: EngineView }> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject, ...(onProgress ? { onProgress } : {}) });
+      this.thread().postMessage({ id, command } satisfies CommandMessage);
+    });
+  }
+
+  private receive(m: HostMessage): void {
+    switch (m.type) {
+      case 'view':
+        this.inbox.push(m.view);
+        this.schedule();
+        return;
+      case 'progress':
+        this.waiting.get(m.id)?.onProgress?.(m.done, m.total);
+        return;
+      case 'engineError':
+        this.reportEngineError(new Error(m.message));
+        return;
+      case 'done':
+      case 'failed': {
+        const p = this.waiting.get(m.id);
+        this.waiting.delete(m.id);
+        if (m.view) this.inbox.push(m.view);
+        if (m.type === 'done') p?.resolve({ ...(m.result !== undefined ? { result: m.result } : {}), ...(m.view ? { view: m.view } : {}) });
+        else p?.reject(new Error(m.message));
+        return;
+      }
+    }
   }
 
   // ------------------------------------------------------------ lifecycle
 
   /** Creates a fresh simulation for a config. Errors end up in the store, in words. */
-  start(config: RunConfig): Promise<void> {
-    return this.serial(() => this.startUnlocked(config));
-  }
-
-  private async startUnlocked(config: RunConfig): Promise<void> {
-    const gen = ++this.generation;
-    this.stopLoop();
-    await this.disposeSim();
+  async start(config: RunConfig): Promise<void> {
+    const mine = ++this.starts;
+    this.stopPlay();
+    this.run = -1;
+    this.inbox = [];
+    this.traceCopy.length = 0;
+    this.fold = emptyFold();
+    this.live = [...config.liveActions].sort((a, b) => a.seq - b.seq || a.at - b.at);
+    this.engine = { now: 0, nextTime: null, idle: true, inFlight: 0 };
+    this.idlePausedAt = null;
     const set = this.store.getState();
-    set.setTimeline({ playing: false, time: 0, reached: 0, checkpoints: [], busy: true });
+    set.setTimeline({ playing: false, time: 0, clock: 0, reached: 0, checkpoints: [], busy: true });
     set.setRun({
       scenarioId: config.scenarioId,
       seed: config.seed,
@@ -135,442 +220,308 @@ export class SandboxController {
       finished: null,
       idleNote: null,
     });
-    this.idlePausedAt = null;
-    set.setEngineView({ fold: emptyFold(), inFlight: [], statuses: {}, network: null, services: [], topology: [], traceCount: 0 });
-    this.fold = emptyFold();
-    this.pending = [];
-    this.seq = 0;
-    this.checkpoints = [];
-    this.applied = [];
-    this.replayQueue = [...config.liveActions].sort((a, b) => a.seq - b.seq || a.at - b.at);
-    this.liveOrders = 0;
-    this.nextStreamAt = null;
+    set.setEngineView({ fold: emptyFold(), inFlight: [], inFlightByLink: {}, statuses: {}, network: null, services: [], topology: [], traceCount: 0, traceHash: '', learnerErrors: [] });
     try {
-      const external = this.scenarioSource ? await this.scenarioSource(config) : null;
-      this.external = external;
-      const scenario = external ? external.scenario : findScenario(config.scenarioId).build().scenario;
-      const services = scenario.services.map((s) => s.name);
-      // The editor validated the plan already; a saved plan may be stale (another scenario's services).
-      const faultPlan = parseFaultPlan(config.faultPlan, services);
-      const { provider, real } = await createStoreProvider();
-      const sim = await createSimulation({ seed: config.seed, scenario, faultPlan, stores: provider });
-      if (gen !== this.generation) {
-        await sim.dispose();
-        return;
-      }
-      external?.attach?.(sim);
-      this.sim = sim;
-      this.scenario = scenario;
-      this.unsubscribe = sim.subscribe((batch) => {
-        this.pending.push(...batch);
-        this.seq += batch.length;
-      });
-      // Trace events emitted during init (before we subscribed) count too.
-      this.seq = sim.trace().length;
-      this.pending = [...sim.trace()];
-      const infos: ServiceInfo[] = await sim.inspect((stores) =>
-        scenario.services.map((def) => ({
-          name: def.name,
-          title: def.title,
-          stores: Object.values(stores[def.name] ?? {}).map((st) => ({ name: st.name, kind: st.kind, engineLabel: st.engineLabel })),
-        })),
-      );
-      set.setEngineView({ services: infos, topology: knownTopology(scenario) });
-      set.setRun({ status: 'ready', realStores: real, runId: this.store.getState().runId + 1 });
-      await this.checkpoint(true);
-      this.sync(0);
+      const learner = this.learnerCode?.(config) ?? null;
+      const answer = await this.send({ type: 'start', config, ...(learner ? { learner } : {}) });
+      if (mine !== this.starts) return;
+      const result = answer.result as StartResult | undefined;
+      if (!result || !answer.view) return;
+      this.run = answer.view.run;
+      this.store.getState().setEngineView({ services: result.services, topology: result.topology });
+      this.store.getState().setRun({ status: 'ready', realStores: result.realStores, runId: this.store.getState().runId + 1 });
+      this.drain();
+      const stream = this.store.getState().orderStreamMs;
+      if (stream !== null) this.setOrderStream(stream);
     } catch (e) {
-      if (gen !== this.generation) return;
-      this.releaseExternal();
-      set.setRun({ status: 'error', error: `The simulation could not start: ${messageOf(e)}` });
+      if (mine !== this.starts) return;
+      this.store.getState().setRun({ status: 'error', error: `The simulation could not start: ${messageOf(e)}` });
     } finally {
-      if (gen === this.generation) set.setTimeline({ busy: false });
+      if (mine === this.starts) this.store.getState().setTimeline({ busy: false });
     }
   }
 
-  /** Stops and releases the run. A later start() works again (React strict mode mounts twice). */
+  /** Stops and releases the run and its thread. A later start() works again (React strict mode mounts twice). */
   async dispose(): Promise<void> {
-    // A start still in flight sees the new generation and drops its simulation.
-    this.generation++;
-    this.stopLoop();
+    this.starts++;
+    this.stopPlay();
     this.store.getState().setTimeline({ playing: false });
-    await this.serial(() => this.disposeSim());
-  }
-
-  private async disposeSim(): Promise<void> {
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-    const sim = this.sim;
-    this.sim = null;
-    if (sim) await sim.dispose().catch(() => undefined);
-    this.releaseExternal();
-  }
-
-  private releaseExternal(): void {
-    const external = this.external;
-    this.external = null;
-    external?.release?.();
+    const w = this.worker;
+    if (!w) return;
+    try {
+      await this.send({ type: 'dispose' });
+    } catch {
+      // The thread is going anyway.
+    }
+    if (this.worker === w) {
+      w.terminate();
+      this.worker = null;
+    }
+    for (const p of this.waiting.values()) p.reject(new Error('The sandbox was closed.'));
+    this.waiting.clear();
   }
 
   // ------------------------------------------------------------ play / pause (pacing adapter)
 
   play(): void {
     const s = this.store.getState();
-    if (s.status !== 'ready' || s.playing) return;
+    if (s.status !== 'ready' || this.playing) return;
+    this.playing = true;
+    this.desired = s.time;
+    this.sentTarget = -Infinity;
+    this.lastFrame = null;
     s.setTimeline({ playing: true });
     s.setRun({ idleNote: null });
-    this.lastFrame = null;
-    if (this.raf === null) this.raf = requestAnimationFrame(this.frame);
+    this.schedule();
   }
 
+  /** Pauses: the clock stops now; the store says "paused" once the engine finished its slice (its counts are then final). */
   pause(): void {
-    this.store.getState().setTimeline({ playing: false });
-    this.stopLoop();
+    if (!this.playing) return;
+    this.stopPlay();
+    this.send({ type: 'target', time: null })
+      .then(() => {
+        this.drain();
+        if (!this.playing) this.store.getState().setTimeline({ playing: false });
+      })
+      .catch((e) => this.reportEngineError(e));
   }
 
   togglePlay(): void {
-    if (this.store.getState().playing) this.pause();
+    if (this.playing) this.pause();
     else this.play();
   }
 
-  private stopLoop(): void {
-    if (this.raf !== null) cancelAnimationFrame(this.raf);
-    this.raf = null;
+  private stopPlay(): void {
+    this.playing = false;
     this.lastFrame = null;
   }
 
+  private schedule(): void {
+    if (this.raf === null && typeof requestAnimationFrame === 'function') this.raf = requestAnimationFrame(this.frame);
+  }
+
+  /** One animation frame: fold what arrived, move the clock, ask the engine for more. */
   private frame = (wallNow: number): void => {
     this.raf = null;
+    if (!this.playing) {
+      this.drain();
+      return;
+    }
     const s = this.store.getState();
-    if (!s.playing || !this.sim) return;
     const wallDelta = this.lastFrame === null ? 0 : wallNow - this.lastFrame;
     this.lastFrame = wallNow;
-    // While the engine is still working on the previous frame, skip: the map keeps drawing,
-    // and the next frame catches up (wall time per frame is capped in nextDisplayTime).
-    if (!this.frameBusy) {
-      const next = this.nextInterestingTime();
-      if (next === undefined && s.inFlight.length === 0 && this.store.getState().orderStreamMs === null) {
+    this.absorb();
+    const e = this.engine;
+    if (e.idle && e.inFlight === 0 && s.orderStreamMs === null) {
+      if (e.nextTime === null) {
         // Nothing left to happen: stop instead of spinning the clock.
+        this.commit(wallNow, Math.max(s.time, e.now));
         this.pause();
-        s.setRun({ idleNote: 'Nothing left to happen: the run is over.' });
+        this.store.getState().setRun({ idleNote: 'Nothing left to happen: the run is over.' });
         return;
       }
-      if (next !== undefined && s.inFlight.length === 0 && next - s.time > IDLE_PAUSE_MS && this.idlePausedAt !== this.sim.now && s.orderStreamMs === null) {
-        this.idlePausedAt = this.sim.now;
+      if (e.nextTime - s.time > IDLE_PAUSE_MS && this.idlePausedAt !== e.now) {
+        this.idlePausedAt = e.now;
+        this.commit(wallNow, Math.max(s.time, e.now));
         this.pause();
-        s.setRun({ idleNote: `Paused before a quiet gap: the next item is at ${(next / 1000).toFixed(1)} s (a timer). Press Play to jump there.` });
+        this.store.getState().setRun({ idleNote: `Paused before a quiet gap: the next item is at ${(e.nextTime / 1000).toFixed(1)} s (a timer). Press Play to jump there.` });
         return;
       }
-      this.frameBusy = true;
-      const display = nextDisplayTime({
-        time: s.time,
-        wallDeltaMs: wallDelta,
-        speed: s.speed,
-        nextItemTime: this.nextInterestingTime(),
-        inFlight: s.inFlight.length,
-      });
-      this.serial(async () => {
-        const reached = await this.advanceTo(engineTarget(display), FRAME_BUDGET_MS);
-        // When the engine could not keep up, the clock shows where it really is (it lags, honestly).
-        this.sync(reached === 'all' ? display : (this.sim?.now ?? display));
-      })
-        .catch((e) => this.reportEngineError(e))
-        .finally(() => {
-          this.frameBusy = false;
-        });
     }
-    this.raf = requestAnimationFrame(this.frame);
+    const perFrame = FRAME_MS * s.speed * VIRTUAL_MS_PER_WALL_MS;
+    const maxLead = Math.max(2, MAX_LEAD_WALL_MS * s.speed * VIRTUAL_MS_PER_WALL_MS);
+    this.desired = nextDisplayTime({
+      time: Math.min(this.desired, e.now + maxLead),
+      wallDeltaMs: wallDelta,
+      speed: s.speed,
+      nextItemTime: e.nextTime ?? undefined,
+      inFlight: e.inFlight,
+    });
+    const target = Math.floor(this.desired + 2 + LOOKAHEAD_FRAMES * perFrame);
+    if (target > this.sentTarget) {
+      this.sentTarget = target;
+      this.thread().postMessage({ id: 0, command: { type: 'target', time: target } } satisfies CommandMessage);
+    }
+    // Only as far as the engine has really run.
+    this.commit(wallNow, Math.max(s.time, Math.min(this.desired, e.now)));
+    this.schedule();
   };
 
-  /** The next time something happens: an engine item, a live action to replay, a streamed order. */
-  private nextInterestingTime(): number | undefined {
-    const times = [this.sim?.nextTime, this.replayQueue[0]?.at, this.nextStreamAt ?? undefined].filter((t): t is number => t !== undefined);
-    return times.length === 0 ? undefined : Math.min(...times);
+  /** Applies waiting views outside play (command answers), and draws. While playing, the next frame draws them. */
+  private drain(): void {
+    if (this.playing) {
+      this.schedule();
+      return;
+    }
+    const changed = this.absorb();
+    const s = this.store.getState();
+    if (changed) this.commit(typeof performance !== 'undefined' ? performance.now() : 0, this.commandTime ?? Math.max(s.time, this.engine.now));
+    this.commandTime = null;
   }
 
-  // ------------------------------------------------------------ engine driving
+  /** The clock a command's view asked for (step, step back, seek), drawn with it. */
+  private commandTime: number | null = null;
 
-  /**
-   * Runs the engine to `target`, re-applying recorded live actions and streamed orders on the way.
-   * With a budget (play), stops stepping after that many wall ms so frames keep coming under load.
-   */
-  private async advanceTo(target: number, budgetMs?: number): Promise<'all' | 'partial'> {
-    const sim = this.sim;
-    if (!sim) return 'all';
-    const deadline = budgetMs === undefined ? Infinity : performance.now() + budgetMs;
-    const stream = this.store.getState().orderStreamMs;
-    if (stream !== null && this.nextStreamAt === null) this.nextStreamAt = Math.floor(sim.now) + 1;
-    for (;;) {
-      const replayAt = this.replayQueue[0]?.at;
-      const streamAt = stream !== null ? this.nextStreamAt : null;
-      const due = Math.min(replayAt ?? Infinity, streamAt ?? Infinity);
-      if (due > target) break;
-      if (replayAt !== undefined && replayAt <= (streamAt ?? Infinity)) {
-        await this.applyReplayed(this.replayQueue.shift()!);
-      } else if (streamAt !== null && stream !== null) {
-        await sim.runUntil(streamAt);
-        await this.perform({ kind: 'inject', order: this.liveOrders, seq: this.seq, at: sim.now });
-        this.nextStreamAt = streamAt + stream;
+  // ------------------------------------------------------------ folding views into the store
+
+  private pendingStore: Partial<SandboxStore> = {};
+  private foldChanged = false;
+
+  /** Folds waiting views into the page's trace copy and fold. Returns whether any was for this run. */
+  private absorb(): boolean {
+    if (this.inbox.length === 0) return false;
+    const views = this.inbox;
+    this.inbox = [];
+    let any = false;
+    for (const v of views) {
+      if (v.run !== this.run) continue;
+      any = true;
+      // A step back cut the trace: what the page held past the cut goes, and the fold is rebuilt.
+      if (updateTraceCopy(this.traceCopy, v.events, v.traceCount, TRACE_LIMIT)) {
+        this.fold = foldTrace(emptyFold(), this.traceCopy, 'view');
+        this.foldChanged = true;
+      } else if (v.events.length > 0) {
+        this.fold = foldTrace(this.fold, v.events, 'view');
+        this.foldChanged = true;
       }
-      await this.maybeCheckpoint();
-      if (performance.now() > deadline) return 'partial';
-    }
-    if (deadline === Infinity) await sim.runUntil(target);
-    else {
-      while (sim.nextTime !== undefined && sim.nextTime <= target) {
-        await sim.step();
-        if (performance.now() > deadline) {
-          await this.maybeCheckpoint();
-          return 'partial';
-        }
+      this.engine = { now: v.now, nextTime: v.nextTime, idle: v.idle, inFlight: v.inFlight.length };
+      if (v.display !== undefined) this.commandTime = Math.max(v.display, v.now);
+      const p = this.pendingStore;
+      p.statuses = v.statuses;
+      p.network = v.network;
+      p.inFlight = v.inFlight;
+      p.traceCount = v.traceCount;
+      p.traceHash = v.traceHash;
+      if (v.checkpoints) p.checkpoints = v.checkpoints;
+      if (v.learnerErrors) p.learnerErrors = v.learnerErrors;
+      if (v.live) {
+        this.live.length = Math.min(this.live.length, v.live.from);
+        for (const a of v.live.add) this.live.push(a);
+        p.liveActionCount = this.live.length;
       }
-      await sim.runUntil(target);
     }
-    await this.maybeCheckpoint();
-    return 'all';
+    return any;
   }
 
-  /** Walks the engine to exactly where a live action was applied, then applies it again. */
-  private async applyReplayed(a: LiveAction): Promise<void> {
-    const sim = this.sim!;
-    // Step, not runUntil: the action was applied between two particular steps.
-    while (this.seq < a.seq) {
-      const t = sim.nextTime;
-      if (t === undefined || t > a.at) break;
-      await sim.step();
+  /** Writes the clock and everything absorbed to the store in one update (one render). */
+  private commit(wallNow: number, time: number): void {
+    this.absorb();
+    const s = this.store.getState();
+    const patch: Partial<SandboxStore> = { ...this.pendingStore, time };
+    if (!this.playing || wallNow - this.lastClockWall >= CLOCK_EVERY_MS) {
+      patch.clock = time;
+      patch.reached = Math.max(s.reached, time);
+      this.lastClockWall = wallNow;
     }
-    if (sim.now < a.at) await sim.runUntil(a.at);
-    await this.perform(a);
+    this.pendingStore = {};
+    if (patch.statuses && shallowEqualRecord(s.statuses, patch.statuses)) patch.statuses = s.statuses;
+    if (patch.inFlight && patch.inFlight.length === 0 && s.inFlight.length === 0) patch.inFlight = s.inFlight;
+    if (patch.inFlight && patch.inFlight !== s.inFlight) patch.inFlightByLink = messagesByLink(patch.inFlight, s.inFlightByLink);
+    if (patch.network && JSON.stringify(patch.network) === JSON.stringify(s.network)) patch.network = s.network;
+    if (this.foldChanged) {
+      patch.fold = this.fold;
+      this.foldChanged = false;
+      this.tickOwed = true;
+    }
+    // Inspectors scan stores and the whole trace: while playing, a few times a second is plenty.
+    if (this.tickOwed && (!this.playing || wallNow - this.lastTickWall >= INSPECTOR_TICK_MS)) {
+      patch.tick = s.tick + 1;
+      this.tickOwed = false;
+      this.lastTickWall = wallNow;
+    }
+    this.store.setState(patch);
   }
 
-  /** Applies a live action to the engine and records it. */
-  private async perform(a: LiveAction): Promise<void> {
-    const sim = this.sim!;
-    const recorded: LiveAction = { ...a, seq: this.seq, at: sim.now };
-    if (a.kind === 'fault') await sim.applyFault(a.fault);
-    else {
-      await sim.inject(liveOrderInput(this.scenario!, a.order, sim.now));
-      this.liveOrders = Math.max(this.liveOrders, a.order + 1);
+  // ------------------------------------------------------------ commands
+
+  /** Runs a command that decides the clock, with the workspace paused; its view is drawn at once. */
+  private async command(command: HostCommand, busy = false): Promise<{ result?: unknown; view?: EngineView }> {
+    const s = this.store.getState();
+    if (busy) s.setTimeline({ busy: true });
+    try {
+      const answer = await this.send(command);
+      this.drain();
+      return answer;
+    } finally {
+      if (busy) this.store.getState().setTimeline({ busy: false });
     }
-    this.applied.push(recorded);
-    this.store.getState().setRun({ liveActionCount: this.applied.length + this.replayQueue.length });
+  }
+
+  private guard<T>(p: Promise<T>): Promise<void> {
+    return p.then(
+      () => undefined,
+      (e) => {
+        this.drain();
+        this.reportEngineError(e);
+      },
+    );
   }
 
   /** Applies a fault now (clicking a link, crashing a service) and records it for replay. */
   applyFault(fault: FaultAction): Promise<void> {
-    return this.serial(async () => {
-      if (!this.sim) return;
-      this.rewriteFuture();
-      await this.checkpoint(true);
-      await this.perform({ kind: 'fault', fault, seq: this.seq, at: this.sim.now });
-      this.sync(Math.max(this.store.getState().time, this.sim.now));
-    }).catch((e) => this.reportEngineError(e));
+    if (!this.ready()) return Promise.resolve();
+    return this.guard(this.command({ type: 'fault', fault }));
   }
 
-  /** Places one more order (order scenarios only). */
+  /** Places one more order (order scenarios only), recorded for replay. */
   injectOrder(): Promise<void> {
-    return this.serial(async () => {
-      if (!this.sim || !this.scenario) return;
-      this.rewriteFuture();
-      await this.checkpoint(true);
-      await this.perform({ kind: 'inject', order: this.liveOrders, seq: this.seq, at: this.sim.now });
-      this.sync(Math.max(this.store.getState().time, this.sim.now));
-    }).catch((e) => this.reportEngineError(e));
+    if (!this.ready()) return Promise.resolve();
+    return this.guard(this.command({ type: 'injectOrder' }));
   }
 
-  /** A new hand-made action after a step back replaces the recorded future. */
-  private rewriteFuture(): void {
-    if (this.replayQueue.length === 0 && this.checkpoints.every((c) => c.seq <= this.seq)) return;
-    this.replayQueue = [];
-    this.checkpoints = this.checkpoints.filter((c) => c.seq <= this.seq);
-    this.publishCheckpoints();
+  /** Sends an input now without recording it (the CAP view's writes). */
+  inject(input: Omit<ScenarioInput, 'at'>): Promise<void> {
+    return this.command({ type: 'inject', input }).then(() => undefined);
   }
 
   setOrderStream(everyMs: number | null): void {
-    this.nextStreamAt = null;
     this.store.getState().setRun({ orderStreamMs: everyMs });
+    if (this.worker) this.send({ type: 'orderStream', everyMs }).catch((e) => this.reportEngineError(e));
   }
 
   /** Processes exactly one engine item (pausing first). */
   step(): Promise<void> {
     this.pause();
-    return this.serial(async () => {
-      const sim = this.sim;
-      if (!sim) return;
-      // A live action recorded at this very point comes before the next item, as it did live.
-      while (this.replayQueue[0] && this.replayQueue[0].seq <= this.seq && this.replayQueue[0].at <= sim.now) {
-        await this.perform(this.replayQueue.shift()!);
-      }
-      await this.checkpoint(true);
-      const next = sim.nextTime;
-      const replayAt = this.replayQueue[0]?.at;
-      if (replayAt !== undefined && (next === undefined || replayAt < next)) {
-        await this.applyReplayed(this.replayQueue.shift()!);
-      } else if (next !== undefined) {
-        await sim.step();
-      }
-      this.sync(sim.now);
-    }).catch((e) => this.reportEngineError(e));
+    if (!this.ready()) return Promise.resolve();
+    return this.guard(this.command({ type: 'step' }));
   }
 
   /** Goes back to the previous checkpoint (one step, when single-stepping). */
   stepBack(): Promise<void> {
     this.pause();
-    return this.serial(async () => {
-      if (!this.sim) return;
-      const cp = previousCheckpoint(this.checkpoints, { time: this.sim.now, seq: this.seq });
-      if (!cp) return;
-      await this.restoreTo(cp);
-      this.sync(cp.time);
-    }).catch((e) => this.reportEngineError(e));
+    if (!this.ready()) return Promise.resolve();
+    this.store.getState().setRun({ finished: null });
+    return this.guard(this.command({ type: 'stepBack' }));
   }
 
   /** Moves the run to virtual time `time`, backwards (restore + re-run) or forwards. */
   seek(time: number): Promise<void> {
     this.pause();
-    return this.serial(async () => {
-      const sim = this.sim;
-      if (!sim) return;
-      const target = Math.max(0, Math.floor(time));
-      if (target < sim.now) {
-        const cp = checkpointAtOrBefore(this.checkpoints, target);
-        if (!cp) return;
-        await this.restoreTo(cp);
-      }
-      this.store.getState().setTimeline({ busy: true });
-      try {
-        await this.advanceTo(target);
-      } finally {
-        this.store.getState().setTimeline({ busy: false });
-      }
-      this.sync(target);
-    }).catch((e) => this.reportEngineError(e));
+    if (!this.ready()) return Promise.resolve();
+    if (time < this.engine.now) this.store.getState().setRun({ finished: null });
+    return this.guard(this.command({ type: 'seek', time }, true));
   }
 
   /** Runs until nothing is left to do (or RUN_TO_END_MAX_MS of virtual time), in chunks with checkpoints. */
   runToEnd(): Promise<void> {
     this.pause();
-    return this.serial(async () => {
-      const sim = this.sim;
-      if (!sim) return;
-      const set = this.store.getState();
-      set.setTimeline({ busy: true });
-      try {
-        while (this.replayQueue.length > 0) {
-          await this.applyReplayed(this.replayQueue.shift()!);
-          await this.maybeCheckpoint();
-        }
-        const maxTime = sim.now + RUN_TO_END_MAX_MS;
-        let result = { quiescent: false, time: sim.now, steps: 0 };
-        do {
-          result = await sim.runToQuiescence({ maxTime, maxSteps: 200 });
-          await this.maybeCheckpoint(true);
-          // Let the page breathe between chunks (input, paint).
-          this.sync(sim.now);
-          await new Promise((r) => setTimeout(r, 0));
-        } while (!result.quiescent && result.steps > 0 && this.sim === sim);
-        set.setRun({ finished: { quiescent: result.quiescent, time: sim.now } });
-      } finally {
-        set.setTimeline({ busy: false });
-      }
-      this.sync(sim.now);
-    }).catch((e) => this.reportEngineError(e));
+    if (!this.ready()) return Promise.resolve();
+    return this.guard(
+      this.command({ type: 'runToEnd', maxMs: RUN_TO_END_MAX_MS }, true).then((answer) => {
+        const finished = answer.result as { quiescent: boolean; time: number } | undefined;
+        if (finished) this.store.getState().setRun({ finished });
+      }),
+    );
   }
 
-  private async restoreTo(cp: Checkpoint): Promise<void> {
-    const sim = this.sim!;
-    await sim.restore(cp.snapshot);
-    this.seq = cp.seq;
-    this.pending = [];
-    // The trace was cut back to the checkpoint: fold it again from scratch.
-    this.fold = foldTrace(emptyFold(), sim.trace());
-    // Actions applied after the checkpoint come back in the queue: going forward repeats them.
-    const later = this.applied.filter((a) => a.seq > cp.seq || (a.seq === cp.seq && a.at > cp.time));
-    this.applied = this.applied.filter((a) => !later.includes(a));
-    this.replayQueue = [...later, ...this.replayQueue];
-    this.liveOrders = this.applied.filter((a) => a.kind === 'inject').length;
-    this.nextStreamAt = null;
-    this.store.getState().setRun({ finished: null });
-  }
-
-  // ------------------------------------------------------------ checkpoints
-
-  private async maybeCheckpoint(ignoreWallClock = false): Promise<void> {
-    const last = this.checkpoints[this.checkpoints.length - 1];
-    if (last && this.seq - last.seq < CHECKPOINT_EVERY_EVENTS) return;
-    if (!ignoreWallClock && performance.now() - this.lastCheckpointWall < CHECKPOINT_MIN_WALL_MS) return;
-    await this.checkpoint(false);
-  }
-
-  private async checkpoint(force: boolean): Promise<void> {
-    const sim = this.sim;
-    if (!sim) return;
-    const last = this.checkpoints[this.checkpoints.length - 1];
-    if (last && last.seq === this.seq && last.time === sim.now) return;
-    if (!force && last && this.seq === last.seq) return;
-    const snapshot = await sim.snapshot();
-    this.lastCheckpointWall = performance.now();
-    this.checkpoints.push({ id: ++this.checkpointCounter, time: sim.now, seq: this.seq, snapshot });
-    this.checkpoints = thinCheckpoints(this.checkpoints, MAX_CHECKPOINTS);
-    this.publishCheckpoints();
-  }
-
-  private publishCheckpoints(): void {
-    this.store.getState().setTimeline({ checkpoints: this.checkpoints.map(({ id, time, seq }) => ({ id, time, seq })) });
-  }
-
-  // ------------------------------------------------------------ folding into the UI store
-
-  /** Folds the buffered trace batches and the engine's state into the store (once per frame). */
-  private sync(displayTime: number): void {
-    const sim = this.sim;
-    if (!sim) return;
-    const events = this.pending;
-    this.pending = [];
-    if (events.length > 0) this.fold = foldTrace(this.fold, events);
-    const names = sim.serviceNames;
-    const statuses: Record<ServiceName, ServiceStatus> = {};
-    for (const n of names) statuses[n] = sim.serviceStatus(n);
-    const inFlight: InFlightMessage[] = [];
-    for (const item of sim.scheduled()) {
-      const m = item.message;
-      if (item.kind !== 'deliver' || !m || m.from === m.to) continue;
-      const sentAt = this.fold.sentAt[m.id] ?? item.time - 10;
-      inFlight.push({
-        key: `${m.id}@${item.time}`,
-        id: m.id,
-        type: m.type,
-        kind: m.kind,
-        from: m.from,
-        to: m.to,
-        sentAt,
-        deliverAt: item.time,
-        compensation: this.fold.compensationMessages[m.id] === true,
-      });
-    }
-    const s = this.store.getState();
-    const time = Math.max(displayTime, sim.now);
-    s.setTimeline({ time, reached: Math.max(s.reached, time) });
-    s.setEngineView({
-      statuses: shallowEqualRecord(s.statuses, statuses) ? s.statuses : statuses,
-      network: sim.network(),
-      inFlight: inFlight.length === 0 && s.inFlight.length === 0 ? s.inFlight : inFlight,
-      fold: this.fold,
-      traceCount: this.seq,
-      traceHash: sim.traceHash(),
-      ...(events.length > 0 ? { tick: s.tick + 1 } : {}),
-    });
+  private ready(): boolean {
+    return this.worker !== null && this.run >= 0;
   }
 
   private reportEngineError(e: unknown): void {
     this.pause();
-    this.store.getState().addUiProblem({ level: 'error', time: this.sim?.now ?? null, service: null, code: 'ENGINE', message: messageOf(e) });
-  }
-
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
+    this.store.getState().addUiProblem({ level: 'error', time: this.run >= 0 ? this.engine.now : null, service: null, code: 'ENGINE', message: messageOf(e) });
   }
 }
 
@@ -579,3 +530,4 @@ function shallowEqualRecord<T>(a: Readonly<Record<string, T>>, b: Readonly<Recor
   if (ka.length !== Object.keys(b).length) return false;
   return ka.every((k) => a[k] === b[k]);
 }
+

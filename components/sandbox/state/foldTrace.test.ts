@@ -29,6 +29,32 @@ describe('foldTrace over real runs (seed 1, order-happy)', () => {
     expect(inc).toEqual(foldTrace(emptyFold(), trace));
   });
 
+  it('a view fold and a wire fold each keep their part exactly as the whole fold does', async () => {
+    const trace = await run({ faults: [{ at: 0, action: { kind: 'partition', links: [['orchestrator', 'payment']] } }] }, 60_000);
+    const all = foldTrace(emptyFold(), trace);
+    let view = emptyFold();
+    let wire = emptyFold();
+    for (let i = 0; i < trace.length; i += 5) {
+      view = foldTrace(view, trace.slice(i, i + 5), 'view');
+      wire = foldTrace(wire, trace.slice(i, i + 5), 'wire');
+    }
+    expect({ sagas: view.sagas, sagaOrder: view.sagaOrder, links: view.links, problems: view.problems, eventCount: view.eventCount }).toEqual({
+      sagas: all.sagas,
+      sagaOrder: all.sagaOrder,
+      links: all.links,
+      problems: all.problems,
+      eventCount: all.eventCount,
+    });
+    expect(view.compensationMessages).toEqual({});
+    expect({ sentAt: wire.sentAt, compensationMessages: wire.compensationMessages, compensationRequests: wire.compensationRequests, pendingCompensation: wire.pendingCompensation }).toEqual({
+      sentAt: all.sentAt,
+      compensationMessages: all.compensationMessages,
+      compensationRequests: all.compensationRequests,
+      pendingCompensation: all.pendingCompensation,
+    });
+    expect(wire.sagaOrder).toEqual([]);
+  });
+
   it('marks compensation requests, and a saga cut off from payment ends stuck with its reason', async () => {
     const trace = await run({ faults: [{ at: 0, action: { kind: 'partition', links: [['orchestrator', 'payment']] } }] }, 60_000);
     const fold = foldTrace(emptyFold(), trace);

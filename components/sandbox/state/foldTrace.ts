@@ -47,12 +47,22 @@ export function isCompensationType(type: string): boolean {
   return COMPENSATION_TYPE.test(type);
 }
 
-export function foldTrace(prev: TraceFold, events: readonly TraceEvent[]): TraceFold {
+/**
+ * What a fold keeps up to date: everything; only what the page draws from it (sagas, links,
+ * problems); or only what placing messages on the wire needs (send times, compensations). The
+ * page and the engine's thread each fold only their part: the compensation sets grow with the
+ * run, and copying them once per batch is the fold's main cost in a long, busy run.
+ */
+export type FoldScope = 'all' | 'view' | 'wire';
+
+export function foldTrace(prev: TraceFold, events: readonly TraceEvent[], scope: FoldScope = 'all'): TraceFold {
   if (events.length === 0) return prev;
+  const view = scope !== 'wire';
+  const wire = scope !== 'view';
   // Copy-on-write per field: React sees new objects only where something changed.
   let sagas = prev.sagas;
   let sagaOrder = prev.sagaOrder;
-  const sentAt = { ...prev.sentAt };
+  const sentAt = wire ? { ...prev.sentAt } : prev.sentAt;
   // Copied at most once per batch (a copy per message would be quadratic over a long run).
   let compensationRequests = prev.compensationRequests;
   let compensationMessages = prev.compensationMessages;
@@ -75,8 +85,7 @@ export function foldTrace(prev: TraceFold, events: readonly TraceEvent[]): Trace
     switch (e.type) {
       case 'message.sent': {
         const m = e.message;
-        sentAt[m.id] = e.time;
-        if (m.from !== m.to) {
+        if (view && m.from !== m.to) {
           linkSet ??= new Set(links);
           const k = pairKey(m.from, m.to);
           if (!linkSet.has(k)) {
@@ -84,18 +93,21 @@ export function foldTrace(prev: TraceFold, events: readonly TraceEvent[]): Trace
             links = [...links, k];
           }
         }
-        const pendingKey = `${m.from} ${m.causationId ?? ''}`;
-        const isComp =
-          (m.requestId !== undefined && compensationRequests[m.requestId] === true) ||
-          (m.kind === 'request' && pendingCompensation[pendingKey] === true) ||
-          (m.kind === 'event' && isCompensationType(m.type));
-        if (m.kind === 'request' && pendingCompensation[pendingKey]) {
-          delete writablePending()[pendingKey];
-          if (m.requestId) writableRequests()[m.requestId] = true;
+        if (wire) {
+          sentAt[m.id] = e.time;
+          const pendingKey = `${m.from} ${m.causationId ?? ''}`;
+          const isComp =
+            (m.requestId !== undefined && compensationRequests[m.requestId] === true) ||
+            (m.kind === 'request' && pendingCompensation[pendingKey] === true) ||
+            (m.kind === 'event' && isCompensationType(m.type));
+          if (m.kind === 'request' && pendingCompensation[pendingKey]) {
+            delete writablePending()[pendingKey];
+            if (m.requestId) writableRequests()[m.requestId] = true;
+          }
+          if (isComp) writableMessages()[m.id] = true;
         }
-        if (isComp) writableMessages()[m.id] = true;
         // The saga's active step talks to this service.
-        const s = saga(m.correlationId);
+        const s = view ? saga(m.correlationId) : undefined;
         if (s && m.kind === 'request' && m.from === s.driver && s.step !== null) {
           putSaga({ ...s, activeService: m.to });
         }
@@ -103,9 +115,10 @@ export function foldTrace(prev: TraceFold, events: readonly TraceEvent[]): Trace
       }
       case 'message.delivered':
       case 'message.dropped':
-        delete sentAt[e.messageId];
+        if (wire) delete sentAt[e.messageId];
         break;
       case 'saga.started':
+        if (!view) break;
         putSaga({
           sagaId: e.sagaId,
           saga: e.saga,
@@ -122,10 +135,10 @@ export function foldTrace(prev: TraceFold, events: readonly TraceEvent[]): Trace
         if (!sagaOrder.includes(e.sagaId)) sagaOrder = [...sagaOrder, e.sagaId];
         break;
       case 'saga.step': {
-        const s = saga(e.sagaId);
-        if (e.phase === 'compensation' && e.status === 'started' && e.service) {
+        if (wire && e.phase === 'compensation' && e.status === 'started' && e.service) {
           writablePending()[`${e.service} ${e.causationId ?? ''}`] = true;
         }
+        const s = view ? saga(e.sagaId) : undefined;
         if (!s) break;
         const compensating = e.phase === 'compensation' || s.status === 'COMPENSATING';
         putSaga({
@@ -143,7 +156,7 @@ export function foldTrace(prev: TraceFold, events: readonly TraceEvent[]): Trace
       case 'saga.completed':
       case 'saga.compensated':
       case 'saga.stuck': {
-        const s = saga(e.sagaId);
+        const s = view ? saga(e.sagaId) : undefined;
         if (!s) break;
         const status = e.type === 'saga.completed' ? 'COMPLETED' : e.type === 'saga.compensated' ? 'COMPENSATED' : 'STUCK';
         putSaga({
@@ -162,18 +175,19 @@ export function foldTrace(prev: TraceFold, events: readonly TraceEvent[]): Trace
         break;
       }
       case 'handler.error': {
+        if (!view) break;
         // A business refusal (declined card, no stock) is how a saga is meant to fail: not an error of the run.
         const level = e.error.code === 'REJECTED' ? 'info' : 'error';
         newProblems.push({ key: `p${e.seq}`, level, time: e.time, service: e.service ?? null, code: e.error.code, message: `${e.messageType}: ${e.error.message}` });
         break;
       }
       case 'store.op':
-        if (!e.ok) {
+        if (view && !e.ok) {
           newProblems.push({ key: `p${e.seq}`, level: 'error', time: e.time, service: e.service ?? null, code: e.error?.code ?? 'STORE', message: `${e.store} ${e.op} failed: ${e.error?.message ?? e.summary}` });
         }
         break;
       case 'error':
-        newProblems.push({ key: `p${e.seq}`, level: 'error', time: e.time, service: e.service ?? null, code: e.error.code, message: e.error.message });
+        if (view) newProblems.push({ key: `p${e.seq}`, level: 'error', time: e.time, service: e.service ?? null, code: e.error.code, message: e.error.message });
         break;
       default:
         break;

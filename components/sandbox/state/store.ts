@@ -70,8 +70,14 @@ export interface CheckpointMark {
   seq: number;
 }
 export interface TimelineState {
-  /** Display time, virtual ms (fractional while messages travel). */
+  /** Display time, virtual ms (fractional while messages travel): moves every frame while playing. */
   time: number;
+  /**
+   * The display time as the clock and the scrubber show it: the same as `time` when paused, and
+   * a few times a second while playing (nobody reads a clock changing 60 times a second, and
+   * the scrubber's repaint is not free).
+   */
+  clock: number;
   /** Furthest virtual time this run has reached (the scrubber's end). */
   reached: number;
   speed: Speed;
@@ -87,6 +93,7 @@ export interface TimelineActions {
 export type TimelineSlice = TimelineState & TimelineActions;
 export const createTimelineSlice: StateCreator<SandboxStore, [], [], TimelineSlice> = (set) => ({
   time: 0,
+  clock: 0,
   reached: 0,
   speed: 1,
   playing: false,
@@ -137,15 +144,19 @@ export interface EngineViewState {
   statuses: Record<ServiceName, ServiceStatus>;
   network: NetworkState | null;
   inFlight: InFlightMessage[];
+  /** The same messages by undirected link ('a|b'); a link's array is kept while its messages do not change. */
+  inFlightByLink: Readonly<Record<string, readonly InFlightMessage[]>>;
   fold: TraceFold;
   /** Links known before any traffic (orchestrator ↔ the services its sagas call). */
   topology: string[];
-  /** Increments every time a batch of trace events was applied (InspectorProps.tick). */
+  /** Moves when trace events were applied: at once after a command, at most a few times a second while playing (InspectorProps.tick). */
   tick: number;
   /** Trace events emitted so far in this run. */
   traceCount: number;
   /** The engine's hash over the whole trace: equal runs have equal hashes (replay check). */
   traceHash: string;
+  /** Errors a learner's replayed code threw in this run (first few); empty for catalogue scenarios. */
+  learnerErrors: string[];
 }
 export interface EngineViewActions {
   setEngineView(patch: Partial<EngineViewState>): void;
@@ -156,11 +167,13 @@ export const createEngineViewSlice: StateCreator<SandboxStore, [], [], EngineVie
   statuses: {},
   network: null,
   inFlight: [],
+  inFlightByLink: {},
   fold: emptyFold(),
   topology: [],
   tick: 0,
   traceCount: 0,
   traceHash: '',
+  learnerErrors: [],
   setEngineView: (patch) => set(patch),
 });
 
