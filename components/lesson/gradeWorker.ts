@@ -14,7 +14,7 @@
  * arrives during the warm-up stops it at the next slice.
  */
 import { gradeExercise, preloadLessonRuntime, runExercise, warmUpGrader } from '@/lessons';
-import { createRealStoreProvider, type PgliteRuntime, type StoreProvider } from '@/simulator';
+import { createRealStoreProvider, type StoreProvider } from '@/simulator';
 import { loadBrowserPglite } from '@/components/sandbox/engine/loadBrowserPglite';
 import type { WorkerRequest, WorkerResponse } from './gradeWorkerProtocol';
 
@@ -32,7 +32,7 @@ let storesPromise: Promise<() => StoreProvider> | null = null;
 function realStores(): Promise<() => StoreProvider> {
   if (!storesPromise) {
     storesPromise = Promise.all([loadBrowserPglite(), preloadLessonRuntime()]).then(async ([pglite]) => {
-      await startInstance(pglite);
+      await pglite.prestart();
       const stores = () => createRealStoreProvider({ pglite, indexedDB, IDBKeyRange });
       const warm = await warmUpGrader({ stores, shouldStop: () => waiting > 0 });
       console.info(
@@ -45,11 +45,6 @@ function realStores(): Promise<() => StoreProvider> {
   return storesPromise;
 }
 
-/** Starts the instance a simulation will take and leaves it idle in the pool (skipped when one is there). */
-async function startInstance(pglite: PgliteRuntime): Promise<void> {
-  if (pglite.stats().idle > 0) return;
-  await pglite.release(await pglite.acquire());
-}
 
 // Get ready now; a failure here is reported to (and retried by) the first request.
 realStores().catch(() => undefined);

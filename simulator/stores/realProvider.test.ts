@@ -45,4 +45,22 @@ describe('the real store provider', () => {
     expect((await (second[0] as SqlStore).query('SELECT count(*)::int AS n FROM users')).rows).toEqual([{ n: 0 }]);
     for (const s of second) await s.close();
   });
+
+  it('a simulation created while its instance is prestarting takes that instance instead of starting another', async () => {
+    const own = await createNodePgliteRuntime();
+    try {
+      const prestarting = own.prestart();
+      // A second call while one is starting starts nothing more.
+      const again = own.prestart();
+      const stores = await createAll(createRealStoreProvider({ pglite: own }));
+      await Promise.all([prestarting, again]);
+      expect(own.stats()).toMatchObject({ started: 1, idle: 0 });
+      for (const st of stores) await st.close();
+      // Given back to the pool: a prestart now has nothing to do.
+      await own.prestart();
+      expect(own.stats()).toMatchObject({ started: 1, idle: 1 });
+    } finally {
+      await own.close();
+    }
+  });
 });
