@@ -5,10 +5,24 @@
  * controller then takes that thread instead of starting a cold one.
  */
 
+import { takeEarlyAssets, type PgliteAssetsMessage } from '../engine/pgliteAssets';
+
 let waiting: Worker | null = null;
 
 function create(): Worker {
-  return new Worker(new URL('./sandbox.worker.ts', import.meta.url), { type: 'module', name: 'sandbox.engine' });
+  const worker = new Worker(new URL('./sandbox.worker.ts', import.meta.url), { type: 'module', name: 'sandbox.engine' });
+  // The thread's first message: what the page's early start got of PGlite (the compiled module,
+  // the fs bundle, the data dir), so the thread does not fetch and compile it all again.
+  void takeEarlyAssets().then((assets) => {
+    const message: PgliteAssetsMessage = { type: 'pglite-assets', assets };
+    try {
+      worker.postMessage(message);
+    } catch {
+      // A browser that cannot send a compiled module to a worker: the thread compiles its own.
+      worker.postMessage({ type: 'pglite-assets', assets: { ...assets, wasmModule: undefined } });
+    }
+  });
+  return worker;
 }
 
 /** Starts the engine thread ahead of need. Returns a function that ends it if nobody took it. */

@@ -7,11 +7,15 @@
  */
 import { createStoreProvider } from '../engine/createStoreProvider';
 import { loadBrowserPglite } from '../engine/loadBrowserPglite';
+import { isPgliteAssetsMessage, type EarlyPgliteAssets, type PgliteAssetsMessage } from '../engine/pgliteAssets';
 import { createYield, EngineHost } from './EngineHost';
 import { buildLearnerScenario } from './learnerScenario';
 import type { CommandMessage, HostMessage } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
+
+/** How long the thread waits for the page's early assets before fetching PGlite itself. */
+const EARLY_ASSETS_WAIT_MS = 20_000;
 
 const host = new EngineHost({
   createStores: createStoreProvider,
@@ -21,9 +25,22 @@ const host = new EngineHost({
   buildLearnerScenario,
 });
 
-self.onmessage = (e: MessageEvent<CommandMessage>) => host.handle(e.data);
+// The page's early start fetched PGlite's files and compiled its wasm while the page loaded; the
+// page hands them over in this thread's first message (runner/engineThread.ts). Start PGlite from
+// them at once (the runtime is kept per thread, so the run's stores get it from here); whatever
+// the page could not get is fetched here. A failure here is reported by the run's start, which asks again.
+let handOver: (assets: EarlyPgliteAssets) => void = () => undefined;
+const early = new Promise<EarlyPgliteAssets>((resolve) => {
+  handOver = resolve;
+  // A page that never says (it should) must not leave the thread waiting forever.
+  setTimeout(() => resolve({}), EARLY_ASSETS_WAIT_MS);
+});
+// The run's instance starts as soon as the runtime is there: the run's stores take it (or wait for it).
+loadBrowserPglite(early)
+  .then((pglite) => pglite.prestart())
+  .catch(() => undefined);
 
-// The page may start this thread before the workspace asks for a run: fetch and compile PGlite
-// now (the runtime is kept per thread, so the run's stores get it from here). A failure here is
-// reported by the run's start, which asks again.
-loadBrowserPglite().catch(() => undefined);
+self.onmessage = (e: MessageEvent<CommandMessage | PgliteAssetsMessage>) => {
+  if (isPgliteAssetsMessage(e.data)) handOver(e.data.assets);
+  else host.handle(e.data);
+};
