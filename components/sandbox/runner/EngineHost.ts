@@ -259,7 +259,9 @@ export class EngineHost {
           stores: Object.values(stores[def.name] ?? {}).map((st) => ({ name: st.name, kind: st.kind, engineLabel: st.engineLabel })),
         })),
       );
-      await this.checkpoint(true);
+      // The first checkpoint (a snapshot of every store) is taken right after the page hears the
+      // run is ready, before any other command: the workspace shows a run a few hundred ms sooner.
+      void this.serial(() => (this.sim === sim ? this.checkpoint(true) : Promise.resolve()));
       return { result: { services, topology: knownTopology(scenario), realStores: real }, view: this.viewNow(0) };
     });
   }
