@@ -73,7 +73,7 @@ export function Timeline() {
         data-testid="timeline"
       />
       <span className={styles.timelineMeta}>
-        {COUNT.format(traceCount)} events · {checkpoints} checkpoints
+        {COUNT.format(traceCount)} {traceCount === 1 ? 'event' : 'events'} · {checkpoints} {checkpoints === 1 ? 'checkpoint' : 'checkpoints'}
         {busy ? ' · working…' : ''}
         {idleNote ? ` · ${idleNote}` : ''}
         {finished ? (finished.quiescent ? ' · finished: nothing left to do' : ` · stopped at ${formatTime(finished.time)}: only timers beyond the run-to-end limit are left`) : ''}
