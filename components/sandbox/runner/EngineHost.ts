@@ -337,35 +337,33 @@ export class EngineHost {
       if (replayAt !== undefined && replayAt <= (streamAt ?? Infinity)) {
         await this.applyReplayed(this.replayQueue.shift()!);
       } else if (streamAt !== null && stream !== null) {
-        if (deadline === Infinity) await sim.runUntil(streamAt);
-        else {
-          while (sim.nextTime !== undefined && sim.nextTime <= streamAt) {
-            await sim.step();
-            if (this.deps.wallNow() > deadline) {
-              await this.maybeCheckpoint();
-              return 'partial';
-            }
-          }
-          await sim.runUntil(streamAt);
-        }
+        if ((await this.runWithin(sim, streamAt, deadline)) === 'partial') return 'partial';
         await this.perform({ kind: 'inject', order: this.liveOrders, seq: this.seq, at: sim.now });
         this.nextStreamAt = streamAt + stream;
       }
       await this.maybeCheckpoint();
       if (this.deps.wallNow() > deadline) return 'partial';
     }
-    if (deadline === Infinity) await sim.runUntil(target);
-    else {
-      while (sim.nextTime !== undefined && sim.nextTime <= target) {
+    if ((await this.runWithin(sim, target, deadline)) === 'partial') return 'partial';
+    await this.maybeCheckpoint();
+    return 'all';
+  }
+
+  /**
+   * Runs the engine to `time`; with a wall-clock deadline, one step at a time, stopping (with a
+   * checkpoint if one is due) once the deadline passed.
+   */
+  private async runWithin(sim: Simulation, time: number, deadline: number): Promise<'all' | 'partial'> {
+    if (deadline !== Infinity) {
+      while (sim.nextTime !== undefined && sim.nextTime <= time) {
         await sim.step();
         if (this.deps.wallNow() > deadline) {
           await this.maybeCheckpoint();
           return 'partial';
         }
       }
-      await sim.runUntil(target);
     }
-    await this.maybeCheckpoint();
+    await sim.runUntil(time);
     return 'all';
   }
 
