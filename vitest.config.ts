@@ -13,8 +13,8 @@ export default defineConfig({
     // PGlite instances are heavy (~200 MB, ~0.5 s to start): keep files in few workers.
     pool: 'forks',
     maxWorkers: 2,
-    // Generous: a file's first simulation on real stores starts several PGlite instances (cold,
-    // ~0.5-1.5 s each, much more on a loaded machine). Tests assert behaviour, never time.
+    // Generous: a file's first simulation on real stores starts a PGlite instance (cold,
+    // ~0.5-1.5 s, much more on a loaded machine). Tests assert behaviour, never time.
     testTimeout: 240_000,
     hookTimeout: 240_000,
   },

@@ -2,7 +2,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 
-/** Six PGlite instances start before the workspace is ready: seconds on a quiet machine, much more on a loaded one. */
+/** PGlite (one instance, a schema per store) starts before the workspace is ready: seconds on a quiet machine, much more on a loaded one. */
 const STORES_READY_TIMEOUT = 180_000;
 
 // The live sandbox against the production build: the order saga runs to COMPLETED on the map,

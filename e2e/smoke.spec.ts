@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 
-/** Six PGlite instances start before the workspace is ready: seconds on a quiet machine, much more on a loaded one. */
+/** PGlite (one instance, a schema per store) starts before the workspace is ready: seconds on a quiet machine, much more on a loaded one. */
 const STORES_READY_TIMEOUT = 180_000;
 
 // Smoke tests of the production build: both pages render, are keyboard usable, pass axe

@@ -10,7 +10,7 @@ import { LESSONS, gradeExercise, runExercise, type GradeReport } from './index';
 
 let pglite: PgliteRuntime;
 beforeAll(async () => {
-  // One simulation of the trip booking holds 5 PGlite instances: keep them all for reuse.
+  // One PGlite instance per simulation (a schema per store), reused from the pool.
   pglite = await getNodePgliteRuntime();
 });
 afterAll(async () => {

@@ -3,8 +3,8 @@
  * thousand trace events a second, in headless Chromium (Debian's) on the production build in
  * out/ (run `npm run build` first).
  *
- * The page opens on the shop's order saga with every store on its real engine (six PGlite
- * instances, IndexedDB, the KV, the search index), streams an order every 20 virtual ms at 16×
+ * The page opens on the shop's order saga with every store on its real engine (one PGlite
+ * instance with a schema per store, IndexedDB, the KV, the search index), streams an order every 20 virtual ms at 16×
  * and plays. After a warm-up (PGlite's wasm is still being optimised by the browser in the
  * first seconds), frames are counted with requestAnimationFrame over a few windows, and the
  * engine's trace count is read before and after each. Value: median frames per second;

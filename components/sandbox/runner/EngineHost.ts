@@ -30,7 +30,7 @@ const CHECKPOINT_MIN_WALL_MS = 400;
 /**
  * …and leave at least this many times a snapshot's own cost between two, so snapshots take at
  * most about a tenth of the engine's time however large the stores grow (one costs 0.1–0.7 s
- * with six PGlite databases on a loaded machine).
+ * with the shop's six PostgreSQL stores on a loaded machine).
  */
 const CHECKPOINT_COST_FACTOR = 9;
 /** Engine work between two looks at the message queue (new play targets, commands, reads), wall ms. */
