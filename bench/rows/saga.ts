@@ -6,6 +6,8 @@
  *   Value: store operations per second during the run (from the trace); baseline: raw PGlite
  *   single-row INSERTs per second on the same runtime, measured side by side. Goal ≥ 0.5
  *   (the engine adds at most as much as the database work). Sagas/s is given in the note.
+ *   The baseline goes through `PGlite.query()` as an application would; the stores run their
+ *   DML as named prepared statements (`sql/preparedStatements.ts`), which is part of what is measured.
  * - `saga-memory`: the same sagas with in-memory stores. Value: sagas per second; the baseline
  *   is the goal itself (5,000/s), so the ratio reads as "fraction of the goal reached".
  * - `saga-virtual-time`: virtual seconds simulated per wall second in that run; baseline 1,000.

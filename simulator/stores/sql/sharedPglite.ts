@@ -12,12 +12,15 @@
  * runs one operation (a statement, a batch, or a whole transaction) at a time and sets
  * `search_path` only when the schema changes, so a store that is used alone pays nothing.
  *
+ * DML runs as named prepared statements, one set per schema (see `preparedStatements.ts`).
+ *
  * One rule follows from sharing a connection: code inside a `transaction()` must not await
  * another store on the same instance (it would wait for the transaction it is inside).
  * No service does this; a handler's transaction only touches its own store.
  */
 import type { PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
 import { quoteIdent } from './pgliteRuntime';
+import { preparedStatements, type PreparedStatements } from './preparedStatements';
 
 /** A PGlite database seen through one schema: what a SQL store or an event store runs on. */
 export interface SchemaConnection {
@@ -70,6 +73,7 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
   let current: string | null = null;
   let tail: Promise<unknown> = Promise.resolve();
   let finished = false;
+  const prepared = preparedStatements(db);
 
   /** Runs fn alone on the connection (FIFO). */
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -86,9 +90,10 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
     current = schema;
   }
 
-  /** After a statement that may have changed search_path, set it again before the next one. */
+  /** After a statement run outside the prepared ones: set search_path again if it may have changed, forget prepared statements if tables may have. */
   function noteSql(sql: string): void {
     if (CHANGES_SEARCH_PATH.test(sql)) current = null;
+    prepared.noteSql(sql);
   }
 
   function uniqueName(storeName: string): string {
@@ -121,6 +126,7 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
         query: <Row>(sql: string, params?: unknown[], options?: QueryOptions) =>
           exclusive(async () => {
             await use(schema);
+            if (prepared.canRun(sql, options)) return prepared.run<Row>(schema, sql, params, options, false);
             try {
               return await db.query<Row>(sql, params, options);
             } finally {
@@ -140,7 +146,7 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
           exclusive(async () => {
             await use(schema);
             try {
-              return await db.transaction(fn);
+              return await db.transaction((tx) => fn(preparedWithin(tx, schema, prepared, noteSql)));
             } finally {
               // Statements inside are not seen here; SET LOCAL ends with the transaction,
               // a plain SET inside would not: be safe.
@@ -149,6 +155,7 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
           }),
         reset: () =>
           exclusive(async () => {
+            prepared.forgetAll();
             // A statement left a transaction open (it threw mid-way): ROLLBACK outside one is only a warning.
             await db.exec(`ROLLBACK; DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE; CREATE SCHEMA ${quoteIdent(schema)};`);
           }),
@@ -164,6 +171,46 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
         },
       };
       return conn;
+    },
+  };
+}
+
+/**
+ * The transaction handed to a store's `transaction(fn)`: PGlite's, with DML run as prepared
+ * statements and every other statement noted (it may change search_path or tables).
+ */
+function preparedWithin(tx: Transaction, schema: string, prepared: PreparedStatements, noteSql: (sql: string) => void): Transaction {
+  function open(): void {
+    if (tx.closed) throw new Error('Transaction is closed');
+  }
+  return {
+    async query<Row>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Results<Row>> {
+      open();
+      if (prepared.canRun(sql, options)) return prepared.run<Row>(schema, sql, params, options, true);
+      try {
+        return await tx.query<Row>(sql, params, options);
+      } finally {
+        noteSql(sql);
+      }
+    },
+    async sql<Row>(strings: TemplateStringsArray, ...params: unknown[]): Promise<Results<Row>> {
+      try {
+        return await tx.sql<Row>(strings, ...params);
+      } finally {
+        noteSql(strings.join(' '));
+      }
+    },
+    async exec(sql: string, options?: QueryOptions) {
+      try {
+        return await tx.exec(sql, options);
+      } finally {
+        noteSql(sql);
+      }
+    },
+    rollback: () => tx.rollback(),
+    listen: (channel, callback) => tx.listen(channel, callback),
+    get closed() {
+      return tx.closed;
     },
   };
 }
