@@ -1,6 +1,6 @@
 /**
  * Builds the pre-initialized PGlite data dir once and caches it under
- * .cache/pglite/<version>/datadir-v2.tgz (`npx tsx scripts/preparePgliteDataDir.ts`).
+ * .cache/pglite/<version>/datadir-v3.tgz (`npx tsx scripts/preparePgliteDataDir.ts`).
  * Tests and benches build it on first use anyway; this script makes that explicit
  * (CI warm-up, or copying the dump to public/ for the browser loader with `--out <file>`).
  */

@@ -32,8 +32,9 @@ export function locatePglite(): { distDir: string; version: string; repoRoot: st
 /** Path of the cached data-dir dump for the installed PGlite version. */
 export function dataDirCachePath(cacheDir?: string): string {
   const { version, repoRoot } = locatePglite();
-  // The file name changes with the way the dump is made (v2: no template databases, WAL trimmed).
-  return path.join(cacheDir ?? path.join(repoRoot, '.cache', 'pglite'), version, 'datadir-v2.tgz');
+  // The file name changes with the way the dump is made (v2: no template databases, WAL trimmed;
+  // v3: the WAL holds one fresh segment).
+  return path.join(cacheDir ?? path.join(repoRoot, '.cache', 'pglite'), version, 'datadir-v3.tgz');
 }
 
 /**
