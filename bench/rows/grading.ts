@@ -16,6 +16,7 @@ import type {} from '../../components/lesson/GradeHarness';
 import { parseLessonIndex } from '../../scripts/grade/lessonIndex';
 import { createStaticServer } from '../../scripts/serveStatic.mjs';
 import type { Row } from '../harness';
+import { settledPage } from '../settledPage';
 
 export const names = ['grade-in-page'];
 
@@ -35,7 +36,7 @@ export async function run(): Promise<Row[]> {
     for (const lesson of index.lessons) {
       for (const ex of lesson.exercises) {
         // A fresh page per lesson: the first grade of a visit pays for starting the stores.
-        const page = await browser.newPage();
+        const page = await settledPage(browser);
         await page.goto(`${base}/grade/`, { waitUntil: 'load' });
         await page.waitForFunction(() => window.__gradeReady === true, undefined, { timeout: 60_000 });
         const files = Object.fromEntries(ex.files.map((f) => [f.name, f.readOnly ? f.starter : f.solution]));
@@ -49,7 +50,7 @@ export async function run(): Promise<Row[]> {
         );
         if (report.score !== report.max) throw new Error(`${lesson.id}/${ex.id}: the reference solution earned ${report.score}/${report.max}`);
         times.push({ lesson: `${lesson.id}/${ex.id}`, seconds, score: `${report.score}/${report.max}` });
-        await page.close();
+        await page.context().close();
       }
     }
   } finally {
