@@ -65,13 +65,31 @@ export class JsonHasher {
     }
   }
 
-  /** A string two UTF-16 units per step, then its length (so "ab","c" differs from "a","bc"). */
+  /**
+   * A string two UTF-16 units per step, then its length (so "ab","c" differs from "a","bc").
+   * The same mixing as {@link word}, with the lanes in locals: strings are most of a trace's words.
+   */
   private chars(s: string): void {
     const n = s.length;
-    let i = 0;
-    for (; i + 1 < n; i += 2) this.word(s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16));
-    if (i < n) this.word(s.charCodeAt(i));
-    this.word(n ^ TAG_LENGTH);
+    let h1 = this.h1;
+    let h2 = this.h2;
+    // Words: the units two by two (the last one alone when n is odd), then the length.
+    const units = (n + 1) >> 1;
+    for (let w = 0; w <= units; w++) {
+      const i = w * 2;
+      const input = w === units ? n ^ TAG_LENGTH : i + 1 < n ? s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16) : s.charCodeAt(i);
+      let k = Math.imul(input, 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      k = Math.imul(k, 0x1b873593);
+      h1 ^= k;
+      h1 = (h1 << 13) | (h1 >>> 19);
+      h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
+      h2 ^= Math.imul(k, 0x85ebca6b);
+      h2 = (h2 << 17) | (h2 >>> 15);
+      h2 = (Math.imul(h2, 9) + h1 + 0x52dce729) | 0;
+    }
+    this.h1 = h1;
+    this.h2 = h2;
   }
 
   private word(input: number): void {
