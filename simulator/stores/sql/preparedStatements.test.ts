@@ -65,6 +65,29 @@ describe('prepared statements on a shared connection', () => {
     expect(inB.rows).toEqual([{ id: 10, note: 'from b' }]);
   });
 
+  it('keeps each connection on its schema when a prepared statement moves the search_path', async () => {
+    await a.query(`SELECT set_config('search_path', 'prepared_b', false)`);
+    const inA = await a.query<{ id: number }>('SELECT id FROM typed ORDER BY id');
+    expect(inA.rows.map((r) => r.id)).toEqual([1, 2, 3]);
+  });
+
+  it('forgets statements of a released schema when a new one takes its name', async () => {
+    const host = sharePglite(await runtime.acquire(), (d) => runtime.release(d));
+    const first = await host.connect('reused');
+    await first.exec('CREATE TABLE item (id INT PRIMARY KEY, label TEXT)');
+    await first.query('INSERT INTO item VALUES ($1, $2)', [1, 'one']);
+    expect((await first.query('SELECT * FROM item')).rows).toEqual([{ id: 1, label: 'one' }]);
+    const keep = await host.connect('keeper'); // holds the instance while "reused" is released
+    await first.release();
+    const second = await host.connect('reused');
+    expect(second.schema).toBe(first.schema);
+    // Same table name, another shape, made by a statement that is not DDL (SELECT … INTO).
+    await second.query(`SELECT * INTO item FROM (VALUES ('k')) AS v(id)`);
+    expect((await second.query('SELECT * FROM item')).rows).toEqual([{ id: 'k' }]);
+    await second.release();
+    await keep.release();
+  });
+
   it('sees a table whose columns changed (no "cached plan must not change result type")', async () => {
     const sql = 'SELECT * FROM shape WHERE id = $1';
     await a.exec('CREATE TABLE shape (id INT PRIMARY KEY, label TEXT)');

@@ -115,7 +115,11 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
       const schema = uniqueName(storeName);
       schemas.add(schema);
       try {
-        await exclusive(() => db.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE; CREATE SCHEMA ${quoteIdent(schema)};`));
+        await exclusive(async () => {
+          // A schema of this name may have been released before: its statements named its old tables.
+          prepared.forgetAll();
+          await db.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE; CREATE SCHEMA ${quoteIdent(schema)};`);
+        });
       } catch (e) {
         schemas.delete(schema);
         throw e;
@@ -126,10 +130,11 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
         query: <Row>(sql: string, params?: unknown[], options?: QueryOptions) =>
           exclusive(async () => {
             await use(schema);
-            if (prepared.canRun(sql, options)) return prepared.run<Row>(schema, sql, params, options, false);
             try {
+              if (prepared.canRun(sql, options)) return await prepared.run<Row>(schema, sql, params, options, false);
               return await db.query<Row>(sql, params, options);
             } finally {
+              // Even DML can move the search_path (SELECT set_config('search_path', …)).
               noteSql(sql);
             }
           }),
@@ -186,8 +191,8 @@ function preparedWithin(tx: Transaction, schema: string, prepared: PreparedState
   return {
     async query<Row>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Results<Row>> {
       open();
-      if (prepared.canRun(sql, options)) return prepared.run<Row>(schema, sql, params, options, true);
       try {
+        if (prepared.canRun(sql, options)) return await prepared.run<Row>(schema, sql, params, options, true);
         return await tx.query<Row>(sql, params, options);
       } finally {
         noteSql(sql);
