@@ -153,8 +153,8 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
             try {
               return await db.transaction((tx) => fn(preparedWithin(tx, schema, prepared, noteSql)));
             } finally {
-              // Statements inside are not seen here; SET LOCAL ends with the transaction,
-              // a plain SET inside would not: be safe.
+              // A SET inside (not SET LOCAL) outlives the transaction, and tx.sql's text is only
+              // seen in pieces: set search_path again either way.
               current = null;
             }
           }),
