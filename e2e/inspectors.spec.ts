@@ -53,7 +53,7 @@ test.describe('inspectors', () => {
     await expect(model.getByTestId('rebuild-outcome')).toContainText('equal to the view before');
   });
 
-  test('SQL console: an error with PostgreSQL’s message and position, then a query that works', async ({ page }) => {
+  test('SQL console: an error with PostgreSQL’s message and position, a query that works, no way into another service’s schema', async ({ page }) => {
     await runScenario(page);
     const panel = await openStores(page, 'user');
     // The workspace runs the real engines: the user service's SQL store is PGlite, with a console.
@@ -70,6 +70,10 @@ test.describe('inspectors', () => {
     const result = consoleBox.getByTestId('sql-result');
     await expect(result).toContainText('the previous error left the database intact');
     await expect(result.getByRole('table')).toContainText('Alice');
+    // Database per service: the payment service's tables are not reachable from here, even by qualified name.
+    await sql.fill('SELECT * FROM payment_db.payments');
+    await sql.press('Control+Enter');
+    await expect(error).toContainText('tried to use store "payment.db" of service "payment"');
   });
 
   test('sagas, messages and metrics tabs draw the run', async ({ page }) => {

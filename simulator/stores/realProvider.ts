@@ -24,7 +24,7 @@ export function createRealStoreProvider(opts: {
   let dbCounter = 0;
   let shared: Promise<SharedPglite> | undefined;
 
-  async function connect(storeName: string): Promise<SchemaConnection> {
+  async function connect(storeName: string, owner: string): Promise<SchemaConnection> {
     for (;;) {
       // Decided before any await, so stores created together share one instance.
       if (!shared) {
@@ -37,7 +37,7 @@ export function createRealStoreProvider(opts: {
       }
       const current = shared;
       const host = await current;
-      if (!host.released) return host.connect(storeName);
+      if (!host.released) return host.connect(storeName, owner);
       // The previous simulation gave its instance back: take one again (once for all callers).
       if (shared === current) shared = undefined;
     }
@@ -45,8 +45,8 @@ export function createRealStoreProvider(opts: {
 
   return {
     async create(spec, ctx) {
-      if (spec.kind === 'sql') return createSqlStore(ctx, await connect(ctx.name), { schema: spec.schema });
-      if (spec.kind === 'eventstore') return createPgliteEventStore(ctx, await connect(ctx.name));
+      if (spec.kind === 'sql') return createSqlStore(ctx, await connect(ctx.name, ctx.owner), { schema: spec.schema });
+      if (spec.kind === 'eventstore') return createPgliteEventStore(ctx, await connect(ctx.name, ctx.owner));
       return (await createInPageStore(spec, ctx, { ...opts, nextDbName: (c) => `${namespace}-${c.name}-${++dbCounter}` }))!;
     },
   };

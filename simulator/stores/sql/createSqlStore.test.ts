@@ -264,6 +264,51 @@ describe('stores sharing one PGlite instance, a schema each', () => {
     await b.close();
   });
 
+  it("cannot reach another service's schema by its qualified name: the error names both services", async () => {
+    const host = sharePglite(await runtime.acquire(), (d) => runtime.release(d));
+    const user = await createSqlStore(createTestStoreContext('user.db', 'user'), await host.connect('user.db', 'user'), { schema: ACCOUNTS });
+    const payment = await createSqlStore(createTestStoreContext('payment.db', 'payment'), await host.connect('payment.db', 'payment'), { schema: ACCOUNTS });
+    await payment.query(`INSERT INTO accounts (owner) VALUES ('secret')`);
+    for (const sql of ['SELECT * FROM payment_db.accounts', `UPDATE payment_db.accounts SET owner = 'me'`]) {
+      const denied = await user.query(sql).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(denied).toBeInstanceOf(ForeignStoreAccessError);
+      expect((denied as ForeignStoreAccessError).message).toMatch(/"user".*"payment\.db".*"payment"/);
+    }
+    // Through a transaction too, and the transaction rolls back.
+    await expect(
+      user.transaction(async (tx) => {
+        await tx.query(`INSERT INTO accounts (owner) VALUES ('mine')`);
+        await tx.query('DELETE FROM payment_db.accounts');
+      }),
+    ).rejects.toBeInstanceOf(ForeignStoreAccessError);
+    // Stepping out of the store's role is refused before PostgreSQL sees it.
+    for (const sql of ['RESET ROLE', 'SET ROLE postgres', 'SET LOCAL ROLE postgres', 'SET SESSION AUTHORIZATION DEFAULT', `SELECT set_config('role', 'postgres', false)`, 'DISCARD ALL']) {
+      await expect(user.exec(`${sql}; SELECT * FROM payment_db.accounts`)).rejects.toThrow(/cannot change it/);
+    }
+    expect((await payment.query('SELECT owner FROM accounts')).rows).toEqual([{ owner: 'secret' }]);
+    expect((await user.query('SELECT count(*)::int AS n FROM accounts')).rows).toEqual([{ n: 0 }]);
+    // A column called "role" is not a role change.
+    await user.exec('ALTER TABLE accounts ADD COLUMN role TEXT');
+    await user.query(`INSERT INTO accounts (owner, role) VALUES ('ann', 'admin')`);
+    expect((await user.query('SELECT role FROM accounts')).rows).toEqual([{ role: 'admin' }]);
+    await user.close();
+    await payment.close();
+  });
+
+  it('leaves no store role behind on an instance given back to the pool', async () => {
+    const { a, b } = await twoStores();
+    await a.close();
+    await b.close();
+    const db = await runtime.acquire();
+    const roles = await db.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE NOT rolsuper AND rolname NOT LIKE 'pg\\_%'`);
+    expect(roles.rows).toEqual([]);
+    expect((await db.query<{ u: string }>('SELECT current_user AS u')).rows[0]!.u).toBe('postgres');
+    await runtime.release(db);
+  });
+
   it('gives the instance back to the pool, empty, when the last store closes', async () => {
     const { host, a, b } = await twoStores();
     await a.close();

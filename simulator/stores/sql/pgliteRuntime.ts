@@ -115,18 +115,24 @@ export interface PgliteRuntime {
 export async function resetDatabase(db: PGlite): Promise<void> {
   // An instance may come back with a transaction left open (a caller threw mid-way):
   // ROLLBACK outside a transaction is only a warning.
-  await db.exec('ROLLBACK');
+  await db.exec('ROLLBACK; RESET ROLE');
   const extra = await db.query<{ nspname: string }>(
     `SELECT nspname FROM pg_namespace
       WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'public')
       ORDER BY nspname`,
   );
   const drops = extra.rows.map((r) => `DROP SCHEMA ${quoteIdent(r.nspname)} CASCADE;`).join('\n');
+  // The roles stores ran as (sharedPglite.ts): roles outlive a schema, and the next user must not find them.
+  const roles = await db.query<{ rolname: string }>(
+    `SELECT rolname FROM pg_roles WHERE NOT rolsuper AND rolname NOT LIKE 'pg\\_%' ORDER BY rolname`,
+  );
+  const roleDrops = roles.rows.map((r) => `DROP OWNED BY ${quoteIdent(r.rolname)}; DROP ROLE ${quoteIdent(r.rolname)};`).join('\n');
   // RESET ALL / DEALLOCATE ALL / UNLISTEN *: session state must not leak to the next user.
   await db.exec(
     `${drops}
      DROP SCHEMA IF EXISTS public CASCADE;
      CREATE SCHEMA public;
+     ${roleDrops}
      RESET ALL;
      DEALLOCATE ALL;
      UNLISTEN *;`,

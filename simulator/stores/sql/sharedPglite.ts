@@ -14,11 +14,19 @@
  *
  * DML runs as named prepared statements, one set per schema (see `preparedStatements.ts`).
  *
+ * Each schema also has its own role, which owns it; a store's statements run as that role
+ * (`SET ROLE` with the search_path). Another store's schema is then closed to it the way a
+ * separate database would be: `SELECT * FROM payment_db.payments` from the user store fails with
+ * "permission denied for schema", which the connection reports as a ForeignStoreAccessError
+ * naming both services. The connection itself is PostgreSQL's superuser (PGlite has no other),
+ * so statements that would change the role back are refused before they reach PostgreSQL.
+ *
  * One rule follows from sharing a connection: code inside a `transaction()` must not await
  * another store on the same instance (it would wait for the transaction it is inside).
  * No service does this; a handler's transaction only touches its own store.
  */
 import type { PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
+import { ForeignStoreAccessError, SqlError } from '../../core/errors';
 import { quoteIdent } from './pgliteRuntime';
 import { preparedStatements, type PreparedStatements } from './preparedStatements';
 
@@ -41,9 +49,12 @@ export interface SchemaConnection {
 export interface SharedPglite {
   /**
    * Creates a schema named after `storeName` ('payment.db' → `payment_db`, with a suffix if
-   * that name is taken on this instance) and returns a connection bound to it.
+   * that name is taken on this instance), owned by a role of its own, and returns a connection
+   * bound to it.
+   *
+   * @param owner - the service the store belongs to (named when another store's SQL reaches in).
    */
-  connect(storeName: string): Promise<SchemaConnection>;
+  connect(storeName: string, owner?: string): Promise<SchemaConnection>;
   /** Schemas connected and not yet released. */
   readonly schemas: readonly string[];
   /** True once the last schema was released and the instance handed to `onLastRelease`. */
@@ -52,6 +63,17 @@ export interface SharedPglite {
 
 /** Statements that can change the session's search_path behind the lock's back. */
 const CHANGES_SEARCH_PATH = /search_path|\breset\b|\bdiscard\b/i;
+
+/** Statements that would leave the schema's role for the superuser the connection really is. */
+const LEAVES_ROLE = /\b(set|reset)\s+(local\s+|session\s+)?role\b|\bsession[\s_]+authorization\b|\bdiscard\s+all\b|set_config\s*\(\s*'(role|session_authorization)'/i;
+
+/** PostgreSQL's message when a role reaches into a schema it was not granted. */
+const SCHEMA_DENIED = /permission denied for schema "?([^"\s]+)"?/;
+
+/** The role that owns a schema and runs its statements. */
+export function roleNameFor(schema: string): string {
+  return `${schema}_role`;
+}
 
 /** A schema name from a store name: lower case letters, digits and underscores. */
 export function schemaNameFor(storeName: string): string {
@@ -82,12 +104,50 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
     return run;
   }
 
+  /** Store name and service of each connected schema (to name them when another store reaches in). */
+  const owners = new Map<string, { store: string; owner: string }>();
+
   async function use(schema: string): Promise<void> {
     if (current === schema) return;
     // Forget first: if SET fails, the next call tries again.
     current = null;
-    await db.exec(`SET search_path TO ${quoteIdent(schema)}`);
+    await db.exec(`SET search_path TO ${quoteIdent(schema)}; SET ROLE ${quoteIdent(roleNameFor(schema))}`);
     current = schema;
+  }
+
+  /** Refuses SQL that would step out of the schema's role. */
+  function refuseRoleChange(sql: string): void {
+    if (LEAVES_ROLE.test(sql)) {
+      throw new SqlError('A store runs as its own database role and cannot change it: a service reaches only its own schema.', sql);
+    }
+  }
+
+  /** PostgreSQL's "permission denied for schema x" as the access error it is, when x is another store's. */
+  function explain(e: unknown, schema: string): unknown {
+    const code = (e as { code?: unknown } | null)?.code;
+    const m = code === '42501' && e instanceof Error ? SCHEMA_DENIED.exec(e.message) : null;
+    const other = m ? owners.get(m[1]!) : undefined;
+    const me = owners.get(schema);
+    if (!other || !me || m![1] === schema) return e;
+    return new ForeignStoreAccessError(me.owner, other.owner, other.store);
+  }
+
+  /** Drops a schema and its role (as the superuser). */
+  function dropSql(schema: string): string {
+    const role = quoteIdent(roleNameFor(schema));
+    const roleName = roleNameFor(schema).replace(/'/g, "''");
+    return `RESET ROLE; DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE;
+      DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${roleName}') THEN
+        EXECUTE 'DROP OWNED BY ${role.replace(/'/g, "''")}'; EXECUTE 'DROP ROLE ${role.replace(/'/g, "''")}';
+      END IF; END $$;`;
+  }
+
+  /** Creates a schema with its owning role (after {@link dropSql}). */
+  function createSql(schema: string): string {
+    const role = quoteIdent(roleNameFor(schema));
+    // session_replication_role is set by importSchema (loading rows without firing FK triggers).
+    return `CREATE ROLE ${role} NOLOGIN; CREATE SCHEMA ${quoteIdent(schema)} AUTHORIZATION ${role};
+      GRANT SET ON PARAMETER session_replication_role TO ${role};`;
   }
 
   /** After a statement run outside the prepared ones: set search_path again if it may have changed, forget prepared statements if tables may have. */
@@ -110,7 +170,7 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
     get released() {
       return finished;
     },
-    async connect(storeName) {
+    async connect(storeName, owner = storeName) {
       if (finished) throw new Error('This PGlite instance has been given back; connect through a new one.');
       const schema = uniqueName(storeName);
       schemas.add(schema);
@@ -118,21 +178,26 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
         await exclusive(async () => {
           // A schema of this name may have been released before: its statements named its old tables.
           prepared.forgetAll();
-          await db.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE; CREATE SCHEMA ${quoteIdent(schema)};`);
+          current = null;
+          await db.exec(`${dropSql(schema)} ${createSql(schema)}`);
         });
       } catch (e) {
         schemas.delete(schema);
         throw e;
       }
+      owners.set(schema, { store: storeName, owner });
       let released = false;
       const conn: SchemaConnection = {
         schema,
         query: <Row>(sql: string, params?: unknown[], options?: QueryOptions) =>
           exclusive(async () => {
+            refuseRoleChange(sql);
             await use(schema);
             try {
               if (prepared.canRun(sql, options)) return await prepared.run<Row>(schema, sql, params, options, false);
               return await db.query<Row>(sql, params, options);
+            } catch (e) {
+              throw explain(e, schema);
             } finally {
               // Even DML can move the search_path (SELECT set_config('search_path', …)).
               noteSql(sql);
@@ -140,9 +205,12 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
           }),
         exec: (sql) =>
           exclusive(async () => {
+            refuseRoleChange(sql);
             await use(schema);
             try {
               return await db.exec(sql);
+            } catch (e) {
+              throw explain(e, schema);
             } finally {
               noteSql(sql);
             }
@@ -151,7 +219,7 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
           exclusive(async () => {
             await use(schema);
             try {
-              return await db.transaction((tx) => fn(preparedWithin(tx, schema, prepared, noteSql)));
+              return await db.transaction((tx) => fn(preparedWithin(tx, schema, prepared, noteSql, refuseRoleChange, (e) => explain(e, schema))));
             } finally {
               // A SET inside (not SET LOCAL) outlives the transaction, and tx.sql's text is only
               // seen in pieces: set search_path again either way.
@@ -161,14 +229,19 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
         reset: () =>
           exclusive(async () => {
             prepared.forgetAll();
+            current = null;
             // A statement left a transaction open (it threw mid-way): ROLLBACK outside one is only a warning.
-            await db.exec(`ROLLBACK; DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE; CREATE SCHEMA ${quoteIdent(schema)};`);
+            await db.exec(`ROLLBACK; RESET ROLE; DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE; CREATE SCHEMA ${quoteIdent(schema)} AUTHORIZATION ${quoteIdent(roleNameFor(schema))};`);
           }),
         async release() {
           if (released) return;
           released = true;
-          await exclusive(() => db.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`)).catch(() => {});
+          await exclusive(() => {
+            current = null;
+            return db.exec(`ROLLBACK; ${dropSql(schema)}`);
+          }).catch(() => {});
           schemas.delete(schema);
+          owners.delete(schema);
           if (schemas.size === 0 && !finished) {
             finished = true;
             await exclusive(() => onLastRelease(db));
@@ -184,30 +257,46 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
  * The transaction handed to a store's `transaction(fn)`: PGlite's, with DML run as prepared
  * statements and every other statement noted (it may change search_path or tables).
  */
-function preparedWithin(tx: Transaction, schema: string, prepared: PreparedStatements, noteSql: (sql: string) => void): Transaction {
+function preparedWithin(
+  tx: Transaction,
+  schema: string,
+  prepared: PreparedStatements,
+  noteSql: (sql: string) => void,
+  refuseRoleChange: (sql: string) => void,
+  explain: (e: unknown) => unknown,
+): Transaction {
   function open(): void {
     if (tx.closed) throw new Error('Transaction is closed');
   }
   return {
     async query<Row>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Results<Row>> {
       open();
+      refuseRoleChange(sql);
       try {
         if (prepared.canRun(sql, options)) return await prepared.run<Row>(schema, sql, params, options, true);
         return await tx.query<Row>(sql, params, options);
+      } catch (e) {
+        throw explain(e);
       } finally {
         noteSql(sql);
       }
     },
     async sql<Row>(strings: TemplateStringsArray, ...params: unknown[]): Promise<Results<Row>> {
+      refuseRoleChange(strings.join(' '));
       try {
         return await tx.sql<Row>(strings, ...params);
+      } catch (e) {
+        throw explain(e);
       } finally {
         noteSql(strings.join(' '));
       }
     },
     async exec(sql: string, options?: QueryOptions) {
+      refuseRoleChange(sql);
       try {
         return await tx.exec(sql, options);
+      } catch (e) {
+        throw explain(e);
       } finally {
         noteSql(sql);
       }
