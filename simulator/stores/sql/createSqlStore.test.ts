@@ -285,7 +285,17 @@ describe('stores sharing one PGlite instance, a schema each', () => {
       }),
     ).rejects.toBeInstanceOf(ForeignStoreAccessError);
     // Stepping out of the store's role is refused before PostgreSQL sees it.
-    for (const sql of ['RESET ROLE', 'SET ROLE postgres', 'SET LOCAL ROLE postgres', 'SET SESSION AUTHORIZATION DEFAULT', `SELECT set_config('role', 'postgres', false)`, 'DISCARD ALL']) {
+    const escapes = [
+      'RESET ROLE',
+      'SET ROLE postgres',
+      'set role = postgres',
+      'SET LOCAL ROLE postgres',
+      'SET SESSION AUTHORIZATION DEFAULT',
+      `SELECT set_config('role', 'postgres', false)`,
+      'DISCARD ALL',
+      `DO $$ BEGIN EXECUTE 'set role = postgres'; END $$`,
+    ];
+    for (const sql of escapes) {
       await expect(user.exec(`${sql}; SELECT * FROM payment_db.accounts`)).rejects.toThrow(/cannot change it/);
     }
     expect((await payment.query('SELECT owner FROM accounts')).rows).toEqual([{ owner: 'secret' }]);
@@ -293,7 +303,9 @@ describe('stores sharing one PGlite instance, a schema each', () => {
     // A column called "role" is not a role change.
     await user.exec('ALTER TABLE accounts ADD COLUMN role TEXT');
     await user.query(`INSERT INTO accounts (owner, role) VALUES ('ann', 'admin')`);
-    expect((await user.query('SELECT role FROM accounts')).rows).toEqual([{ role: 'admin' }]);
+    await user.query(`UPDATE accounts SET role = 'owner' WHERE owner = $1`, ['ann']);
+    await user.query(`UPDATE accounts SET owner = 'ann', role='editor'`);
+    expect((await user.query('SELECT role FROM accounts')).rows).toEqual([{ role: 'editor' }]);
     await user.close();
     await payment.close();
   });

@@ -64,8 +64,14 @@ export interface SharedPglite {
 /** Statements that can change the session's search_path behind the lock's back. */
 const CHANGES_SEARCH_PATH = /search_path|\breset\b|\bdiscard\b/i;
 
-/** Statements that would leave the schema's role for the superuser the connection really is. */
-const LEAVES_ROLE = /\b(set|reset)\s+(local\s+|session\s+)?role\b|\bsession[\s_]+authorization\b|\bdiscard\s+all\b|set_config\s*\(\s*'(role|session_authorization)'/i;
+/**
+ * Statements that would leave the schema's role for the superuser the connection really is:
+ * SET/RESET ROLE where a statement (or a quoted one, in a DO block) starts, SET ROLE anywhere
+ * unless it is a column assignment (`UPDATE users SET role = …`), SESSION AUTHORIZATION,
+ * DISCARD ALL, and set_config on either.
+ */
+const LEAVES_ROLE =
+  /(^|[;'])\s*(set|reset)\s+(local\s+|session\s+)?role\b|\bset\s+(local\s+|session\s+)?role\b(?!\s*=)|\bsession[\s_]+authorization\b|(^|[;'])\s*discard\s+all\b|set_config\s*\(\s*'(role|session_authorization)'/im;
 
 /** PostgreSQL's message when a role reaches into a schema it was not granted. */
 const SCHEMA_DENIED = /permission denied for schema "?([^"\s]+)"?/;
