@@ -238,7 +238,8 @@ test('a failing criterion\'s "replay in sandbox" opens the failing run of your c
   await test.step('a replay whose code is not in this browser says so, and the sandbox still works', async () => {
     await page.goto(`/sandbox/?replay=gone-123&lesson=${lesson.id}&exercise=${exercise.id}&criterion=happy-path&seed=1`);
     const banner = page.getByTestId('replay-banner');
-    await expect(banner.getByRole('heading', { level: 2 })).toHaveText('Your solution could not be replayed');
+    // The banner comes with the live workspace, which mounts once the page is idle: slow on a loaded 2-core machine.
+    await expect(banner.getByRole('heading', { level: 2 })).toHaveText('Your solution could not be replayed', { timeout: 60_000 });
     await expect(banner.getByRole('alert')).toContainText('not saved in this browser');
     await expect(banner.getByRole('link', { name: 'Open the lesson' })).toHaveAttribute('href', `/lessons/${lesson.id}/`);
     await expect(page.getByTestId('live-workspace')).toHaveAttribute('data-status', 'ready', { timeout: 180_000 });
