@@ -43,6 +43,28 @@ async function pause(page: Page) {
   if ((await button.textContent()) === 'Pause') await button.click();
 }
 
+/**
+ * Single-steps until the order's saga is in flight. Playing and polling for RUNNING races the
+ * engine: on fast stores the whole saga can pass between two polls.
+ */
+async function stepUntilRunning(page: Page) {
+  const step = page.getByRole('button', { name: 'Step forward one item' });
+  // The saga's row appears only once it has started.
+  const running = async () => (await sagaStatus(page).count()) > 0 && (await sagaStatus(page).textContent()) === 'RUNNING';
+  for (let i = 0; i < 300; i++) {
+    if (await running()) return;
+    const count = await traceCount(page);
+    await step.click();
+    // Each step lands asynchronously (the engine is in a worker). Some items record nothing
+    // (a timeout whose reply already came): after a moment, step again.
+    await expect
+      .poll(async () => (await traceCount(page)) > count || (await running()), { timeout: 1_500 })
+      .toBe(true)
+      .catch(() => undefined);
+  }
+  throw new Error('The saga did not start within 300 steps.');
+}
+
 /** Clicks a link on the map (its wide invisible hit stroke). */
 async function clickLink(page: Page, id: string) {
   await page.getByTestId(`link-${id}`).locator('path').nth(1).click({ force: true });
@@ -100,9 +122,7 @@ test.describe('sandbox: the live workspace', () => {
 
   test('crashing the orchestrator mid-saga and restarting it: the saga completes', async ({ page }, testInfo) => {
     await openSandbox(page);
-    await play(page);
-    await expect(sagaStatus(page)).toHaveText('RUNNING', { timeout: 20_000 });
-    await pause(page);
+    await stepUntilRunning(page);
     await page.getByTestId('service-node-orchestrator').click();
     await page.getByRole('button', { name: 'Crash' }).click();
     await expect(page.getByTestId('service-status-orchestrator')).toHaveText('crashed');
@@ -152,10 +172,7 @@ test.describe('sandbox: the live workspace', () => {
 
   test('replay gives the identical run, hand-applied faults included', async ({ page }) => {
     await openSandbox(page);
-    await setSpeed(page, '8');
-    await play(page);
-    await expect(sagaStatus(page)).toHaveText('RUNNING', { timeout: 20_000 });
-    await pause(page);
+    await stepUntilRunning(page);
     await page.getByTestId('link-picker').selectOption('inventory|orchestrator');
     await page.getByRole('button', { name: 'Cut both ways' }).click();
     await page.getByRole('button', { name: 'Step forward one item' }).click();
