@@ -97,7 +97,8 @@ export function schemaNameFor(storeName: string): string {
  *   (typically `(db) => runtime.release(db)`), after which this object must not be used.
  */
 export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<void>): SharedPglite {
-  const schemas = new Set<string>();
+  /** Connected schemas, each with its store name and service (to name them when another store reaches in). */
+  const schemas = new Map<string, { store: string; owner: string }>();
   let current: string | null = null;
   let tail: Promise<unknown> = Promise.resolve();
   let finished = false;
@@ -109,9 +110,6 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
     tail = run.catch(() => {});
     return run;
   }
-
-  /** Store name and service of each connected schema (to name them when another store reaches in). */
-  const owners = new Map<string, { store: string; owner: string }>();
 
   async function use(schema: string): Promise<void> {
     if (current === schema) return;
@@ -132,19 +130,21 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
   function explain(e: unknown, schema: string): unknown {
     const code = (e as { code?: unknown } | null)?.code;
     const m = code === '42501' && e instanceof Error ? SCHEMA_DENIED.exec(e.message) : null;
-    const other = m ? owners.get(m[1]!) : undefined;
-    const me = owners.get(schema);
+    const other = m ? schemas.get(m[1]!) : undefined;
+    const me = schemas.get(schema);
     if (!other || !me || m![1] === schema) return e;
     return new ForeignStoreAccessError(me.owner, other.owner, other.store);
   }
 
-  /** Drops a schema and its role (as the superuser). */
+  /**
+   * Drops a schema and its role (as the superuser). DROP OWNED has no IF EXISTS, hence the DO
+   * block; schema names are letters, digits and underscores (schemaNameFor), so no quote to escape.
+   */
   function dropSql(schema: string): string {
-    const role = quoteIdent(roleNameFor(schema));
-    const roleName = roleNameFor(schema).replace(/'/g, "''");
+    const role = roleNameFor(schema);
     return `RESET ROLE; DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE;
-      DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${roleName}') THEN
-        EXECUTE 'DROP OWNED BY ${role.replace(/'/g, "''")}'; EXECUTE 'DROP ROLE ${role.replace(/'/g, "''")}';
+      DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${role}') THEN
+        EXECUTE 'DROP OWNED BY ${quoteIdent(role)}'; EXECUTE 'DROP ROLE ${quoteIdent(role)}';
       END IF; END $$;`;
   }
 
@@ -171,7 +171,7 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
 
   return {
     get schemas() {
-      return [...schemas];
+      return [...schemas.keys()];
     },
     get released() {
       return finished;
@@ -179,7 +179,7 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
     async connect(storeName, owner = storeName) {
       if (finished) throw new Error('This PGlite instance has been given back; connect through a new one.');
       const schema = uniqueName(storeName);
-      schemas.add(schema);
+      schemas.set(schema, { store: storeName, owner });
       try {
         await exclusive(async () => {
           // A schema of this name may have been released before: its statements named its old tables.
@@ -191,7 +191,6 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
         schemas.delete(schema);
         throw e;
       }
-      owners.set(schema, { store: storeName, owner });
       let released = false;
       const conn: SchemaConnection = {
         schema,
@@ -247,7 +246,6 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
             return db.exec(`ROLLBACK; ${dropSql(schema)}`);
           }).catch(() => {});
           schemas.delete(schema);
-          owners.delete(schema);
           if (schemas.size === 0 && !finished) {
             finished = true;
             await exclusive(() => onLastRelease(db));
