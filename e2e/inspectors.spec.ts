@@ -63,7 +63,7 @@ test.describe('inspectors', () => {
     await sql.fill('SELECT name FROM userz');
     await sql.press('Control+Enter');
     const error = consoleBox.getByTestId('sql-error');
-    await expect(error).toContainText('relation "userz" does not exist');
+    await expect(error).toContainText('PostgreSQL error: relation "userz" does not exist');
     await expect(error).toContainText('At position 18');
     await sql.fill('SELECT id, name FROM users ORDER BY id');
     await consoleBox.getByRole('button', { name: 'Run' }).click();
@@ -73,7 +73,8 @@ test.describe('inspectors', () => {
     // Database per service: the payment service's tables are not reachable from here, even by qualified name.
     await sql.fill('SELECT * FROM payment_db.payments');
     await sql.press('Control+Enter');
-    await expect(error).toContainText('tried to use store "payment.db" of service "payment"');
+    await expect(error).toContainText('Error: Service "user" tried to use store "payment.db" of service "payment"');
+    await expect(error).not.toContainText('PostgreSQL error');
   });
 
   test('sagas, messages and metrics tabs draw the run', async ({ page }) => {

@@ -82,7 +82,8 @@ export function SqlConsole({ source, service, storeKey, storeName, onRan, initia
         ) : (
           <div className="insp-sql__error" role="alert" data-testid="sql-error">
             <p>
-              <strong>PostgreSQL error:</strong> {result.run.error.message}
+              {/* Only PostgreSQL's own errors carry a SQLSTATE; the store's access rules and an empty box speak for themselves. */}
+              <strong>{result.run.error.sqlState ? 'PostgreSQL error:' : 'Error:'}</strong> {result.run.error.message}
               {result.run.error.sqlState ? <span className="muted"> (SQLSTATE {result.run.error.sqlState})</span> : null}
             </p>
             {result.run.error.position !== null ? (
