@@ -81,3 +81,41 @@ describe('createReplay refuses what it cannot build, in words', () => {
     await expect(createReplay({ lessonId: 'sagas-hotel-booking', exerciseId: 'booking-saga', files, input: { trips: [] }, seed: 1 })).rejects.toThrow(/does not compile: saga.ts:1/);
   });
 });
+
+describe('a replay stepped back', () => {
+  it('draws the learner’s Math.random numbers again from where the step back put them', async () => {
+    // The starter with a random nonce in every CreateBooking: the trace now depends on each draw.
+    const starter = filesOf('sagas-hotel-booking', 'booking-saga', 'starter');
+    const files = { ...starter, 'saga.ts': starter['saga.ts']!.replace('customer: d.customer })', 'customer: d.customer, nonce: Math.random() })') };
+    expect(files['saga.ts']).toContain('Math.random()');
+    const report = await gradeExercise({ lessonId: 'sagas-hotel-booking', exerciseId: 'booking-saga', files, stores });
+    const replay = report.criteria.find((c) => !c.passed && c.replay?.run)!.replay!;
+    const r = await createReplay({ lessonId: 'sagas-hotel-booking', exerciseId: 'booking-saga', files, input: replay.run!.input, seed: replay.seed });
+    const sim = await createSimulation({ seed: replay.seed, scenario: r.scenario, ...(replay.faultPlan ? { faultPlan: replay.faultPlan as FaultPlan } : {}), stores: stores() });
+    r.attach(sim);
+    try {
+      // Before any saga has started: every draw is still ahead.
+      const snapshot = await sim.snapshot();
+      const learner = r.saveState();
+      await sim.runToQuiescence({ maxTime: 60_000 });
+      const end = traceSummary(sim);
+      expect(r.errors()).toEqual([]);
+
+      // Back to the snapshot with the learner's side too: the very same run again.
+      await sim.restore(snapshot);
+      r.restoreState(learner);
+      await sim.runToQuiescence({ maxTime: 60_000 });
+      expect(traceSummary(sim)).toEqual(end);
+
+      // Back with the stores only: the nonces differ, and so does the trace (what the step back used to do).
+      await sim.restore(snapshot);
+      await sim.runToQuiescence({ maxTime: 60_000 });
+      expect(traceSummary(sim).hash).not.toBe(end.hash);
+
+      expect(() => r.restoreState([])).toThrow(ReplayError);
+    } finally {
+      await sim.dispose();
+      r.dispose();
+    }
+  });
+});

@@ -9,7 +9,7 @@ import type { Json, Scenario, Simulation } from '@/simulator';
 import { EXERCISE_CHECKS } from '../registry';
 import { LESSONS } from '../content';
 import type { ConsoleLine } from '../types';
-import { LearnerSandbox, type SandboxLimits } from '../runtime/sandbox';
+import { LearnerSandbox, type RandomState, type SandboxLimits } from '../runtime/sandbox';
 import { createCheckContext } from './rubric';
 
 export interface ReplayOptions {
@@ -38,6 +38,13 @@ export interface LearnerReplay {
   console(): ConsoleLine[];
   /** Errors the learner's code threw so far (first few, in words). */
   errors(): string[];
+  /**
+   * What of the learner's side a snapshot of the run must keep: the Math.random state of each
+   * sandbox. The engine's snapshot holds the rest (stores, engine RNG, handler memory).
+   */
+  saveState(): Json;
+  /** Puts the learner's side back as saveState() returned it (a step back in the sandbox). */
+  restoreState(state: Json): void;
   /** Frees the learner's sandboxes (QuickJS runtimes). */
   dispose(): void;
 }
@@ -90,6 +97,13 @@ export async function createReplay(opts: ReplayOptions): Promise<LearnerReplay> 
       attach: (sim) => built.attach(sim),
       console: () => sandboxes.flatMap((sb) => sb.console),
       errors: () => [...built.errors],
+      saveState: () => sandboxes.map((sb) => sb.randomState()),
+      restoreState: (state) => {
+        if (!Array.isArray(state) || state.length !== sandboxes.length) throw new ReplayError('The saved learner state does not belong to this replay.');
+        state.forEach((s, i) => {
+          if (s !== null) sandboxes[i]!.setRandomState(s as RandomState);
+        });
+      },
       dispose,
     };
   } catch (e) {

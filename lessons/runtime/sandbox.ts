@@ -100,12 +100,20 @@ export interface SandboxOptions {
 
 interface Entry {
   define: QuickJSHandle;
+  random: QuickJSHandle;
   load: QuickJSHandle;
   describe: QuickJSHandle;
   invoke: QuickJSHandle;
 }
 
 const API_FILE = 'lesson-api.js';
+
+/** The learner's Math.random state: sfc32's four words. */
+export type RandomState = [number, number, number, number];
+
+function isRandomState(v: unknown): v is RandomState {
+  return Array.isArray(v) && v.length === 4 && v.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff);
+}
 
 function seedState(seed: number): [number, number, number, number] {
   // splitmix32 to spread a small seed over sfc32's four words
@@ -236,6 +244,7 @@ export class LearnerSandbox {
     host.dispose();
     this.entry = {
       define: vm.getProp(entryObj, 'define'),
+      random: vm.getProp(entryObj, 'random'),
       load: vm.getProp(entryObj, 'load'),
       describe: vm.getProp(entryObj, 'describe'),
       invoke: vm.getProp(entryObj, 'invoke'),
@@ -399,6 +408,24 @@ export class LearnerSandbox {
   private assertUsable(): void {
     if (this.diagnostics.length > 0) throw new SandboxLimitError(`The code did not compile: ${this.diagnostics[0]!.file}:${this.diagnostics[0]!.line}: ${this.diagnostics[0]!.message}`);
     if (this.fatal) throw new SandboxLimitError(this.fatal);
+  }
+
+  /**
+   * The state of the learner's Math.random (four 32-bit words), or null when the sandbox cannot
+   * run. A run that steps back puts it back with {@link setRandomState}, so the learner's code
+   * draws the same numbers on the way forward again.
+   */
+  randomState(): RandomState | null {
+    if (!this.ok) return null;
+    const r = this.callEntry('random', ['']);
+    return r.ok && isRandomState(r.value) ? r.value : null;
+  }
+
+  /** Puts Math.random back to a state from {@link randomState}. */
+  setRandomState(state: RandomState): void {
+    if (!this.ok) return;
+    if (!isRandomState(state)) throw new TypeError('A Math.random state is four 32-bit unsigned integers.');
+    this.callEntry('random', [JSON.stringify(state)]);
   }
 
   /** The shape of an export as data: functions become `{ $fn: true }`. Undefined exports are null. */

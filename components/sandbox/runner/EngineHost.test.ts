@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { gradeExercise, LESSONS } from '@/lessons';
+import { createRealStoreProvider } from '@/simulator';
+import { getNodePgliteRuntime } from '@/simulator/stores/sql/nodePgliteRuntime';
 import { emptyFold, foldTrace } from '../state/foldTrace';
 import type { RunConfig } from './protocol';
+import { buildLearnerScenario } from './learnerScenario';
 import { createPage } from './testPage';
 
 const config = (liveActions: RunConfig['liveActions'] = []): RunConfig => ({ scenarioId: 'order-happy', seed: 1, faultPlan: { faults: [] }, liveActions });
@@ -86,5 +90,33 @@ describe('EngineHost', () => {
     await page.send({ type: 'runToEnd', maxMs: 60_000 });
     const { result } = await page.send({ type: 'read', request: { kind: 'kvRows', service: 'inventory', storeKey: 'kv' } });
     expect((result as Array<{ key: string }>).map((r) => r.key)).toContain('inv:p1');
+  });
+
+  it('a replay of learner code that draws Math.random comes back to the same end after a seek back', async () => {
+    // The booking saga's starter with a random nonce in each CreateBooking: the trace depends on every draw.
+    const exercise = LESSONS.find((l) => l.id === 'sagas-hotel-booking')!.exercises.find((e) => e.id === 'booking-saga')!;
+    const starter = Object.fromEntries(exercise.files.map((f) => [f.name, f.starter]));
+    const files = { ...starter, 'saga.ts': starter['saga.ts']!.replace('customer: d.customer })', 'customer: d.customer, nonce: Math.random() })') };
+    expect(files['saga.ts']).toContain('Math.random()');
+    // The exercise's services use SQL: grading and the run both get PostgreSQL.
+    const pglite = await getNodePgliteRuntime({ maxIdle: 2 });
+    const stores = () => createRealStoreProvider({ pglite });
+    try {
+      const report = await gradeExercise({ lessonId: 'sagas-hotel-booking', exerciseId: 'booking-saga', files, stores });
+      const failed = report.criteria.find((c) => !c.passed && c.replay?.run)!.replay!;
+      const page = createPage({ buildLearnerScenario, createStores: async () => ({ provider: stores(), real: true }) });
+      const learner = { lessonId: 'sagas-hotel-booking', exerciseId: 'booking-saga', files, input: failed.run!.input };
+      await page.send({ type: 'start', config: { ...config(), scenarioId: 'hotel-happy', seed: failed.seed }, learner });
+      const end = await page.send({ type: 'runToEnd', maxMs: 60_000 });
+      expect(end.view!.learnerErrors ?? []).toEqual([]);
+      const { view } = await page.send({ type: 'seek', time: 0 });
+      expect(view!.traceCount).toBeLessThan(end.view!.traceCount);
+      const again = await page.send({ type: 'runToEnd', maxMs: 60_000 });
+      expect(again.view!.traceCount).toBe(end.view!.traceCount);
+      expect(again.view!.traceHash).toBe(end.view!.traceHash);
+      await page.send({ type: 'dispose' });
+    } finally {
+      await pglite.close();
+    }
   });
 });

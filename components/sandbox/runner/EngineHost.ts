@@ -3,6 +3,7 @@ import {
   findScenario,
   parseFaultPlan,
   type FaultPlan,
+  type Json,
   type Scenario,
   type ServiceName,
   type Simulation,
@@ -21,6 +22,8 @@ import type { CheckpointMark, CommandMessage, EngineView, HostCommand, HostMessa
 interface Checkpoint extends RunPoint {
   id: number;
   snapshot: SimulationSnapshot;
+  /** The learner's side at that instant, when the run is a replay of learner code. */
+  learner?: Json;
 }
 
 const MAX_CHECKPOINTS = 240;
@@ -64,6 +67,10 @@ export interface LearnerScenario {
   attach(sim: Simulation): void;
   /** Errors the learner's code threw so far (first few, in words). */
   errors(): string[];
+  /** The learner's side of a checkpoint (its Math.random), beside the engine's snapshot. */
+  saveState(): Json;
+  /** Puts the learner's side back (a step back). */
+  restoreState(state: Json): void;
   /** Frees the learner's sandboxes. */
   dispose(): void;
 }
@@ -482,6 +489,7 @@ export class EngineHost {
   private async restoreTo(cp: Checkpoint): Promise<void> {
     const sim = this.sim!;
     await sim.restore(cp.snapshot);
+    if (cp.learner !== undefined) this.learner?.restoreState(cp.learner);
     this.seq = cp.seq;
     // The page learns of the cut from the next view (its events start at or before the cut, or its count says so).
     this.pending = [];
@@ -515,7 +523,8 @@ export class EngineHost {
     const snapshot = await sim.snapshot();
     this.lastCheckpointWall = this.deps.wallNow();
     this.lastSnapshotMs = this.lastCheckpointWall - t0;
-    this.checkpoints.push({ id: ++this.checkpointCounter, time: sim.now, seq: this.seq, snapshot });
+    const learner = this.learner?.saveState();
+    this.checkpoints.push({ id: ++this.checkpointCounter, time: sim.now, seq: this.seq, snapshot, ...(learner !== undefined ? { learner } : {}) });
     this.checkpoints = thinCheckpoints(this.checkpoints, MAX_CHECKPOINTS);
     this.checkpointsChanged = true;
   }
