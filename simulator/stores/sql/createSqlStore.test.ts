@@ -310,6 +310,35 @@ describe('stores sharing one PGlite instance, a schema each', () => {
     await payment.close();
   });
 
+  it('refuses a role change hidden behind a comment, a quoted name or a function body', async () => {
+    const host = sharePglite(await runtime.acquire(), (d) => runtime.release(d));
+    const user = await createSqlStore(createTestStoreContext('user.db', 'user'), await host.connect('user.db', 'user'), { schema: ACCOUNTS });
+    const payment = await createSqlStore(createTestStoreContext('payment.db', 'payment'), await host.connect('payment.db', 'payment'), { schema: ACCOUNTS });
+    await payment.query(`INSERT INTO accounts (owner) VALUES ('secret')`);
+    // Each of these reaches the superuser in PostgreSQL, and then the payment schema.
+    const hidden = [
+      '/* hi */ RESET ROLE',
+      'SET/**/ROLE postgres',
+      'SET -- c\n ROLE postgres',
+      'SET "role" TO postgres',
+      `SELECT set_config(E'role', 'postgres', false)`,
+      'DO $$ BEGIN RESET ROLE; END $$',
+      `CREATE FUNCTION peek() RETURNS text LANGUAGE plpgsql SET role = postgres AS $$ BEGIN RETURN (SELECT owner FROM payment_db.accounts); END $$`,
+    ];
+    for (const sql of hidden) {
+      await expect(user.exec(`${sql}; SELECT * FROM payment_db.accounts`)).rejects.toThrow(/cannot change it/);
+    }
+    await expect(user.transaction((tx) => tx.exec('/* hi */ RESET ROLE; SELECT * FROM payment_db.accounts'))).rejects.toThrow(/cannot change it/);
+    // The store is still in its role: the payment schema stays closed to it.
+    await expect(user.query('SELECT * FROM payment_db.accounts')).rejects.toBeInstanceOf(ForeignStoreAccessError);
+    expect((await user.query<{ u: string }>('SELECT current_user AS u')).rows).toEqual([{ u: 'user_db_role' }]);
+    // Strings and comments that only mention the words still run.
+    await user.exec(`-- we never SET ROLE here\nINSERT INTO accounts (owner) VALUES ('set role x'); SELECT '--'`);
+    expect((await user.query('SELECT owner FROM accounts')).rows).toEqual([{ owner: 'set role x' }]);
+    await user.close();
+    await payment.close();
+  });
+
   it('leaves no store role behind on an instance given back to the pool', async () => {
     const { a, b } = await twoStores();
     await a.close();

@@ -19,7 +19,8 @@
  * separate database would be: `SELECT * FROM payment_db.payments` from the user store fails with
  * "permission denied for schema", which the connection reports as a ForeignStoreAccessError
  * naming both services. The connection itself is PostgreSQL's superuser (PGlite has no other),
- * so statements that would change the role back are refused before they reach PostgreSQL.
+ * so statements that would change the role back are refused before they reach PostgreSQL
+ * (`roleGuard.ts` reads the text for them).
  *
  * One rule follows from sharing a connection: code inside a `transaction()` must not await
  * another store on the same instance (it would wait for the transaction it is inside).
@@ -29,6 +30,7 @@ import type { PGlite, QueryOptions, Results, Transaction } from '@electric-sql/p
 import { ForeignStoreAccessError, SqlError } from '../../core/errors';
 import { quoteIdent } from './pgliteRuntime';
 import { preparedStatements, type PreparedStatements } from './preparedStatements';
+import { leavesRole } from './roleGuard';
 
 /** A PGlite database seen through one schema: what a SQL store or an event store runs on. */
 export interface SchemaConnection {
@@ -63,15 +65,6 @@ export interface SharedPglite {
 
 /** Statements that can change the session's search_path behind the lock's back. */
 const CHANGES_SEARCH_PATH = /search_path|\breset\b|\bdiscard\b/i;
-
-/**
- * Statements that would leave the schema's role for the superuser the connection really is:
- * SET/RESET ROLE where a statement (or a quoted one, in a DO block) starts, SET ROLE anywhere
- * unless it is a column assignment (`UPDATE users SET role = …`), SESSION AUTHORIZATION,
- * DISCARD ALL, and set_config on either.
- */
-const LEAVES_ROLE =
-  /(^|[;'])\s*(set|reset)\s+(local\s+|session\s+)?role\b|\bset\s+(local\s+|session\s+)?role\b(?!\s*=)|\bsession[\s_]+authorization\b|(^|[;'])\s*discard\s+all\b|set_config\s*\(\s*'(role|session_authorization)'/im;
 
 /** PostgreSQL's message when a role reaches into a schema it was not granted. */
 const SCHEMA_DENIED = /permission denied for schema "?([^"\s]+)"?/;
@@ -119,9 +112,13 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
     current = schema;
   }
 
-  /** Refuses SQL that would step out of the schema's role. */
+  /**
+   * Refuses SQL that would step out of the schema's role (see `leavesRole` for what and why).
+   * Runs on every text a store sends, prepared DML included; text without the words it looks
+   * for costs one regular expression test.
+   */
   function refuseRoleChange(sql: string): void {
-    if (LEAVES_ROLE.test(sql)) {
+    if (leavesRole(sql)) {
       throw new SqlError('A store runs as its own database role and cannot change it: a service reaches only its own schema.', sql);
     }
   }
