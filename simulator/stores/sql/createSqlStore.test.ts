@@ -339,6 +339,30 @@ describe('stores sharing one PGlite instance, a schema each', () => {
     await payment.close();
   });
 
+  it('never leaves a transaction open on the shared connection: not after an error inside BEGIN, not after a bare BEGIN', async () => {
+    const host = sharePglite(await runtime.acquire(), (d) => runtime.release(d));
+    const user = await createSqlStore(createTestStoreContext('user.db', 'user'), await host.connect('user.db', 'user'), { schema: ACCOUNTS });
+    const payment = await createSqlStore(createTestStoreContext('payment.db', 'payment'), await host.connect('payment.db', 'payment'), { schema: ACCOUNTS });
+    await payment.query(`INSERT INTO accounts (owner) VALUES ('secret')`);
+    // A wrong statement inside a BEGIN … COMMIT typed in the console: PostgreSQL's error, and the
+    // aborted transaction does not stay behind to fail every other store's statements.
+    await expect(user.exec(`BEGIN; INSERT INTO accounts (owner) VALUES ('half'); SELECT * FROM nope; COMMIT`)).rejects.toThrow(/"nope" does not exist/);
+    expect((await payment.query<{ owner: string }>('SELECT owner FROM accounts')).rows).toEqual([{ owner: 'secret' }]);
+    expect((await user.query('SELECT owner FROM accounts')).rows).toEqual([]);
+    // A transaction left open would take the next store's statements (and its SET ROLE) into it,
+    // and a ROLLBACK from there would bring the first store's role back: refused and rolled back.
+    await expect(user.exec(`BEGIN; INSERT INTO accounts (owner) VALUES ('open')`)).rejects.toThrow(/left a transaction open/);
+    await expect(user.query('BEGIN')).rejects.toThrow(/left a transaction open/);
+    await expect(payment.exec('ROLLBACK; SELECT * FROM user_db.accounts')).rejects.toBeInstanceOf(ForeignStoreAccessError);
+    expect((await user.query('SELECT owner FROM accounts')).rows).toEqual([]);
+    // BEGIN … COMMIT in one call, and transaction(), work as before.
+    await user.exec(`BEGIN; INSERT INTO accounts (owner) VALUES ('whole'); COMMIT`);
+    await user.transaction((tx) => tx.query(`INSERT INTO accounts (owner) VALUES ('tx')`));
+    expect((await user.query('SELECT owner FROM accounts ORDER BY id')).rows).toEqual([{ owner: 'whole' }, { owner: 'tx' }]);
+    await user.close();
+    await payment.close();
+  });
+
   it('leaves no store role behind on an instance given back to the pool', async () => {
     const { a, b } = await twoStores();
     await a.close();

@@ -123,6 +123,21 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
     }
   }
 
+  /**
+   * Outside transaction(), a call must not leave a transaction open: every other store on this
+   * connection would run inside it (an aborted one fails all their statements, and a ROLLBACK
+   * sent by another store would hand it this store's role). What is left is rolled back; a call
+   * that succeeded but left one open (a BEGIN without its COMMIT) is refused in words.
+   */
+  async function closeLeftTransaction(sql: string, failed: boolean): Promise<void> {
+    if (!db.isInTransaction()) return;
+    await db.exec('ROLLBACK');
+    current = null;
+    if (!failed) {
+      throw new SqlError('This SQL left a transaction open, so it was rolled back: the stores of a simulation share one PostgreSQL connection. Send BEGIN with its COMMIT in one call, or use transaction().', sql);
+    }
+  }
+
   /** PostgreSQL's "permission denied for schema x" as the access error it is, when x is another store's. */
   function explain(e: unknown, schema: string): unknown {
     const code = (e as { code?: unknown } | null)?.code;
@@ -195,27 +210,34 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
           exclusive(async () => {
             refuseRoleChange(sql);
             await use(schema);
+            let result: Results<Row>;
             try {
-              if (prepared.canRun(sql, options)) return await prepared.run<Row>(schema, sql, params, options, false);
-              return await db.query<Row>(sql, params, options);
+              result = prepared.canRun(sql, options) ? await prepared.run<Row>(schema, sql, params, options, false) : await db.query<Row>(sql, params, options);
             } catch (e) {
+              await closeLeftTransaction(sql, true);
               throw explain(e, schema);
             } finally {
               // Even DML can move the search_path (SELECT set_config('search_path', …)).
               noteSql(sql);
             }
+            await closeLeftTransaction(sql, false);
+            return result;
           }),
         exec: (sql) =>
           exclusive(async () => {
             refuseRoleChange(sql);
             await use(schema);
+            let results: Results[];
             try {
-              return await db.exec(sql);
+              results = await db.exec(sql);
             } catch (e) {
+              await closeLeftTransaction(sql, true);
               throw explain(e, schema);
             } finally {
               noteSql(sql);
             }
+            await closeLeftTransaction(sql, false);
+            return results;
           }),
         transaction: (fn) =>
           exclusive(async () => {
