@@ -363,6 +363,18 @@ describe('stores sharing one PGlite instance, a schema each', () => {
     await payment.close();
   });
 
+  it('says why a store may not create a schema or a table outside its own, as PostgreSQL’s error', async () => {
+    const { a, b } = await twoStores();
+    for (const sql of ['CREATE SCHEMA scratch', 'CREATE TABLE public.notes (id int)']) {
+      const denied = await b.exec(sql).catch((e: unknown) => e);
+      expect(denied).toBeInstanceOf(SqlError);
+      expect((denied as SqlError).message).toMatch(/^permission denied for (database|schema) \w+ \(a store's role owns only its own schema "user_db"\)$/);
+      expect((denied as SqlError).details.sqlState).toBe('42501');
+    }
+    await a.close();
+    await b.close();
+  });
+
   it('leaves no store role behind on an instance given back to the pool', async () => {
     const { a, b } = await twoStores();
     await a.close();

@@ -66,6 +66,9 @@ export interface SharedPglite {
 /** Statements that can change the session's search_path behind the lock's back. */
 const CHANGES_SEARCH_PATH = /search_path|\breset\b|\bdiscard\b/i;
 
+/** Said after PostgreSQL's "permission denied" when no other store is involved. */
+const OWNS_ONLY = "a store's role owns only its own schema";
+
 /** PostgreSQL's message when a role reaches into a schema it was not granted. */
 const SCHEMA_DENIED = /permission denied for schema "?([^"\s]+)"?/;
 
@@ -144,8 +147,10 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
     const m = code === '42501' && e instanceof Error ? SCHEMA_DENIED.exec(e.message) : null;
     const other = m ? schemas.get(m[1]!) : undefined;
     const me = schemas.get(schema);
-    if (!other || !me || m![1] === schema) return e;
-    return new ForeignStoreAccessError(me.owner, other.owner, other.store);
+    if (other && me && m![1] !== schema) return new ForeignStoreAccessError(me.owner, other.owner, other.store);
+    // Anything else the role may not do (CREATE SCHEMA, a table in public): PostgreSQL's error, and why.
+    if (code === '42501' && e instanceof Error && !e.message.includes(OWNS_ONLY)) e.message += ` (${OWNS_ONLY} "${schema}")`;
+    return e;
   }
 
   /**
