@@ -216,6 +216,15 @@ describe('stores sharing one PGlite instance, a schema each', () => {
     return { host, a, b };
   }
 
+  /** The user and payment services' stores on one instance, each as its service; payment holds one 'secret' account. */
+  async function userAndPayment() {
+    const host = sharePglite(await runtime.acquire(), (d) => runtime.release(d));
+    const user = await createSqlStore(createTestStoreContext('user.db', 'user'), await host.connect('user.db', 'user'), { schema: ACCOUNTS });
+    const payment = await createSqlStore(createTestStoreContext('payment.db', 'payment'), await host.connect('payment.db', 'payment'), { schema: ACCOUNTS });
+    await payment.query(`INSERT INTO accounts (owner) VALUES ('secret')`);
+    return { user, payment };
+  }
+
   it('keeps same-named tables and sequences apart', async () => {
     const { host, a, b } = await twoStores();
     expect(host.schemas).toEqual(['payment_db', 'user_db']);
@@ -265,10 +274,7 @@ describe('stores sharing one PGlite instance, a schema each', () => {
   });
 
   it("cannot reach another service's schema by its qualified name: the error names both services", async () => {
-    const host = sharePglite(await runtime.acquire(), (d) => runtime.release(d));
-    const user = await createSqlStore(createTestStoreContext('user.db', 'user'), await host.connect('user.db', 'user'), { schema: ACCOUNTS });
-    const payment = await createSqlStore(createTestStoreContext('payment.db', 'payment'), await host.connect('payment.db', 'payment'), { schema: ACCOUNTS });
-    await payment.query(`INSERT INTO accounts (owner) VALUES ('secret')`);
+    const { user, payment } = await userAndPayment();
     for (const sql of ['SELECT * FROM payment_db.accounts', `UPDATE payment_db.accounts SET owner = 'me'`]) {
       const denied = await user.query(sql).then(
         () => null,
@@ -311,10 +317,7 @@ describe('stores sharing one PGlite instance, a schema each', () => {
   });
 
   it('refuses a role change hidden behind a comment, a quoted name or a function body', async () => {
-    const host = sharePglite(await runtime.acquire(), (d) => runtime.release(d));
-    const user = await createSqlStore(createTestStoreContext('user.db', 'user'), await host.connect('user.db', 'user'), { schema: ACCOUNTS });
-    const payment = await createSqlStore(createTestStoreContext('payment.db', 'payment'), await host.connect('payment.db', 'payment'), { schema: ACCOUNTS });
-    await payment.query(`INSERT INTO accounts (owner) VALUES ('secret')`);
+    const { user, payment } = await userAndPayment();
     // Each of these reaches the superuser in PostgreSQL, and then the payment schema.
     const hidden = [
       '/* hi */ RESET ROLE',
@@ -340,10 +343,7 @@ describe('stores sharing one PGlite instance, a schema each', () => {
   });
 
   it('never leaves a transaction open on the shared connection: not after an error inside BEGIN, not after a bare BEGIN', async () => {
-    const host = sharePglite(await runtime.acquire(), (d) => runtime.release(d));
-    const user = await createSqlStore(createTestStoreContext('user.db', 'user'), await host.connect('user.db', 'user'), { schema: ACCOUNTS });
-    const payment = await createSqlStore(createTestStoreContext('payment.db', 'payment'), await host.connect('payment.db', 'payment'), { schema: ACCOUNTS });
-    await payment.query(`INSERT INTO accounts (owner) VALUES ('secret')`);
+    const { user, payment } = await userAndPayment();
     // A wrong statement inside a BEGIN … COMMIT typed in the console: PostgreSQL's error, and the
     // aborted transaction does not stay behind to fail every other store's statements.
     await expect(user.exec(`BEGIN; INSERT INTO accounts (owner) VALUES ('half'); SELECT * FROM nope; COMMIT`)).rejects.toThrow(/"nope" does not exist/);
