@@ -3,6 +3,8 @@ import type { Server } from 'node:http';
 
 export const MIME_TYPES: Record<string, string>;
 export function contentTypeFor(filePath: string): string;
+export function isCompressible(type: string): boolean;
+export const MIN_GZIP_BYTES: number;
 export type Resolved =
   | { kind: 'file'; file: string; size: number }
   | { kind: 'redirect'; location: string }

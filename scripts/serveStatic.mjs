@@ -8,6 +8,11 @@
 //
 // URL resolution follows next.config.ts's `trailingSlash: true`: /sandbox redirects to
 // /sandbox/, which serves sandbox/index.html. Unknown paths get out/404.html with 404.
+//
+// Text and wasm go out gzipped to clients that accept it: from the `.gz` beside the file when
+// the build left one (scripts/precompress.mjs; pglite.wasm alone is 9 MB, and gzipping it per
+// request cost the machine about half a second of CPU while the page was starting its stores),
+// else compressed on the fly.
 
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -48,6 +53,14 @@ export const MIME_TYPES = {
 
 const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml|manifest\+json|wasm)|image\/svg)/;
 
+/** Whether a file of this type is worth gzipping (text, JSON, wasm, SVG). */
+export function isCompressible(type) {
+  return COMPRESSIBLE.test(type);
+}
+
+/** Smaller files go out as they are: gzip would save little and cost a round of work. */
+export const MIN_GZIP_BYTES = 1024;
+
 export function contentTypeFor(filePath) {
   return MIME_TYPES[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream';
 }
@@ -59,6 +72,12 @@ async function fileOrNull(p) {
   } catch {
     return null;
   }
+}
+
+/** The up-to-date `.gz` beside a file, if the build left one. */
+async function precompressedOf(file) {
+  const [original, gz] = await Promise.all([fileOrNull(file), fileOrNull(file + '.gz')]);
+  return original && gz && gz.mtimeMs >= original.mtimeMs ? { file: file + '.gz', size: gz.size } : null;
 }
 
 async function isDir(p) {
@@ -168,22 +187,24 @@ export function createStaticServer({ root, log = false }) {
         : 'no-cache',
     };
     const gzip =
-      COMPRESSIBLE.test(type) && size > 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      isCompressible(type) && size > MIN_GZIP_BYTES && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    // A precompressed copy counts only if it is at least as new as the file it stands for.
+    const gzipped = gzip ? await precompressedOf(file) : null;
     if (gzip) {
       headers['Content-Encoding'] = 'gzip';
       headers['Vary'] = 'Accept-Encoding';
-    } else {
-      headers['Content-Length'] = String(size);
     }
+    if (gzipped) headers['Content-Length'] = String(gzipped.size);
+    else if (!gzip) headers['Content-Length'] = String(size);
     res.writeHead(status, headers);
     if (method === 'HEAD') {
       res.end();
       return;
     }
 
-    const stream = createReadStream(file);
+    const stream = createReadStream(gzipped ? gzipped.file : file);
     stream.on('error', () => res.destroy());
-    if (gzip) stream.pipe(createGzip({ level: 6 })).pipe(res);
+    if (gzip && !gzipped) stream.pipe(createGzip({ level: 6 })).pipe(res);
     else stream.pipe(res);
   });
 }
