@@ -27,6 +27,8 @@ export const names = ['page-initial-js', 'page-text-visible', 'stores-ready', 't
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PORT = 4377;
+/** Time on another page before a return visit: Chromium writes its wasm code cache meanwhile. */
+const RETURN_VISIT_PAUSE_MS = 4000;
 const BASE = `http://127.0.0.1:${PORT}`;
 
 async function startServer(): Promise<ChildProcess> {
@@ -59,6 +61,14 @@ async function initialJs(page: Page, url: string): Promise<number> {
     if (fs.existsSync(file)) bytes += gzipSync(fs.readFileSync(file)).length;
   }
   return bytes;
+}
+
+/** Seconds from navigating to /sandbox/ until the workspace reports every store ready. */
+async function secondsToStoresReady(page: Page): Promise<number> {
+  const t0 = Date.now();
+  await page.goto(`${BASE}/sandbox/`, { waitUntil: 'commit' });
+  await page.getByTestId('live-workspace').and(page.locator('[data-status="ready"]')).waitFor({ timeout: 180_000 });
+  return (Date.now() - t0) / 1000;
 }
 
 export async function run(filter: (name: string) => boolean): Promise<Row[]> {
@@ -96,12 +106,7 @@ export async function run(filter: (name: string) => boolean): Promise<Row[]> {
       const page = await settledPage(browser);
       const context = page.context();
       // The workspace opens on an order scenario: all seven services of the final project on their real engines.
-      const t0 = Date.now();
-      await page.goto(`${BASE}/sandbox/`, { waitUntil: 'commit' });
-      await page.getByTestId('live-workspace').and(page.locator('[data-status="ready"]')).waitFor({ timeout: 180_000 });
-      const ready = (Date.now() - t0) / 1000;
-      if (filter('stores-ready'))
-        rows.push({ name: 'stores-ready', value: ready, baseline: 3, unit: 's', ratio: 3 / ready, goal: 1, note: 'navigation to every store of order-orchestrated ready (one PGlite holding 6 store schemas, Dexie, KV, search); baseline = budget' });
+      const ready = await secondsToStoresReady(page);
       if (filter('tab-memory')) {
         const cdp = await context.newCDPSession(page);
         const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
@@ -119,6 +124,14 @@ export async function run(filter: (name: string) => boolean): Promise<Row[]> {
         }
         const mb = (rendererRss || usedSize) / 1024 / 1024;
         rows.push({ name: 'tab-memory', value: mb, baseline: 1200, unit: 'MB', ratio: 1200 / mb, goal: 1, note: `${rendererRss ? 'renderer RSS' : 'JS heap only'}; JS heap ${(usedSize / 1024 / 1024).toFixed(0)} MB; baseline = budget` });
+      }
+      if (filter('stores-ready')) {
+        // The row is a first visit (nothing cached). A learner coming back also has Chromium's
+        // cache of the compiled wasm: the same tab, after a while on home, for the note.
+        await page.goto(`${BASE}/`);
+        await page.waitForTimeout(RETURN_VISIT_PAUSE_MS);
+        const again = await secondsToStoresReady(page);
+        rows.push({ name: 'stores-ready', value: ready, baseline: 3, unit: 's', ratio: 3 / ready, goal: 1, note: `first visit: navigation to every store of order-orchestrated ready (one PGlite holding 6 store schemas, Dexie, KV, search); a return visit ${again.toFixed(2)} s; baseline = budget` });
       }
       await context.close();
     }
