@@ -103,14 +103,20 @@ export async function run(filter: (name: string) => boolean): Promise<Row[]> {
     });
   }
   if (filter('saga-memory')) {
-    // Throughput: orders back to back (one per virtual ms), the engine never idles.
-    const runs: SagaRun[] = [];
-    for (let i = 0; i < 4; i++) {
-      const result = await runSagas(200 + i, 3000, createMemoryStoreProvider(), true);
-      if (i >= 1) runs.push(result); // the first run warms the JIT
+    // Throughput: orders back to back (one per virtual ms), the engine never idles. One run
+    // warms the JIT; then three seeds, three times each: on a shared 2-core machine one run of
+    // the same seed takes from 0.7× to 1.5× its usual time, and a median of three was a coin toss.
+    await runSagas(200, 3000, createMemoryStoreProvider(), true);
+    const rates: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (let seed = 201; seed <= 203; seed++) {
+        const result = await runSagas(seed, 3000, createMemoryStoreProvider(), true);
+        rates.push((result.sagas / result.wallMs) * 1000);
+      }
     }
-    const sagasPerSec = median(runs.map((x) => (x.sagas / x.wallMs) * 1000));
-    rows.push({ name: 'saga-memory', value: sagasPerSec, baseline: 5000, unit: 'sagas/s', ratio: sagasPerSec / 5000, goal: 1, note: '3,000 orchestrated sagas with random faults, memory stores; baseline = the 5,000/s goal' });
+    const sagasPerSec = median(rates);
+    const range = `${Math.min(...rates).toFixed(0)}–${Math.max(...rates).toFixed(0)}`;
+    rows.push({ name: 'saga-memory', value: sagasPerSec, baseline: 5000, unit: 'sagas/s', ratio: sagasPerSec / 5000, goal: 1, note: `3,000 orchestrated sagas with random faults, memory stores; median of 9 runs (3 seeds × 3), range ${range}; baseline = the 5,000/s goal` });
   }
   if (filter('saga-virtual-time')) {
     // A steady shop: two orders per virtual second for 10 virtual minutes (1,200 sagas).
