@@ -6,9 +6,11 @@ export function contentTypeFor(filePath: string): string;
 export function isCompressible(type: string): boolean;
 export const MIN_GZIP_BYTES: number;
 export type Resolved =
-  | { kind: 'file'; file: string; size: number }
+  | { kind: 'file'; file: string; size: number; mtimeMs: number }
   | { kind: 'redirect'; location: string }
   | { kind: 'notFound' }
   | { kind: 'badRequest' };
 export function resolveRequest(root: string, pathname: string): Promise<Resolved>;
+export function entityTag(size: number, mtimeMs: number, gzipped: boolean): string;
+export function notModified(requestHeaders: Record<string, string | string[] | undefined>, etag: string, mtimeMs: number): boolean;
 export function createStaticServer(options: { root: string; log?: boolean }): Server;

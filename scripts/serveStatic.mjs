@@ -74,6 +74,30 @@ async function fileOrNull(p) {
   }
 }
 
+/**
+ * A strong entity tag for one representation of a file: its size and modification time, and
+ * whether it goes out gzipped (the two encodings are different bytes, so different tags).
+ */
+export function entityTag(size, mtimeMs, gzipped) {
+  return `"${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}${gzipped ? '-gz' : ''}"`;
+}
+
+/**
+ * Whether a conditional GET may be answered 304: If-None-Match names the tag (or `*`); without
+ * one, If-Modified-Since is not older than the file (HTTP dates have whole seconds).
+ */
+export function notModified(requestHeaders, etag, mtimeMs) {
+  const ifNoneMatch = requestHeaders['if-none-match'];
+  if (ifNoneMatch !== undefined) {
+    return String(ifNoneMatch)
+      .split(',')
+      .map((t) => t.trim().replace(/^W\//, ''))
+      .some((t) => t === '*' || t === etag);
+  }
+  const since = Date.parse(String(requestHeaders['if-modified-since'] ?? ''));
+  return Number.isFinite(since) && since >= Math.floor(mtimeMs / 1000) * 1000;
+}
+
 /** The up-to-date `.gz` beside a file, if the build left one. */
 async function precompressedOf(file) {
   const [original, gz] = await Promise.all([fileOrNull(file), fileOrNull(file + '.gz')]);
@@ -109,14 +133,14 @@ export async function resolveRequest(root, pathname) {
   if (decoded.endsWith('/')) {
     const index = path.join(target, 'index.html');
     const s = await fileOrNull(index);
-    return s ? { kind: 'file', file: index, size: s.size } : { kind: 'notFound' };
+    return s ? { kind: 'file', file: index, size: s.size, mtimeMs: s.mtimeMs } : { kind: 'notFound' };
   }
   const s = await fileOrNull(target);
-  if (s) return { kind: 'file', file: target, size: s.size };
+  if (s) return { kind: 'file', file: target, size: s.size, mtimeMs: s.mtimeMs };
   if (await isDir(target)) return { kind: 'redirect', location: pathname + '/' };
   // `trailingSlash: true` exports /x as x/index.html, but accept x.html too.
   const html = await fileOrNull(target + '.html');
-  if (html) return { kind: 'file', file: target + '.html', size: html.size };
+  if (html) return { kind: 'file', file: target + '.html', size: html.size, mtimeMs: html.mtimeMs };
   return { kind: 'notFound' };
 }
 
@@ -162,9 +186,11 @@ export function createStaticServer({ root, log = false }) {
     let status = 200;
     let file;
     let size;
+    let mtimeMs = 0;
     if (found.kind === 'file') {
       file = found.file;
       size = found.size;
+      mtimeMs = found.mtimeMs;
     } else {
       status = 404;
       file = path.join(absRoot, '404.html');
@@ -186,14 +212,23 @@ export function createStaticServer({ root, log = false }) {
         ? 'public, max-age=31536000, immutable'
         : 'no-cache',
     };
-    const gzip =
-      isCompressible(type) && size > MIN_GZIP_BYTES && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const compressible = isCompressible(type) && size > MIN_GZIP_BYTES;
+    const gzip = compressible && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    if (compressible) headers['Vary'] = 'Accept-Encoding';
+    if (status === 200) {
+      // Validators, so a return visit revalidates PGlite's 16 MB and the pages instead of
+      // downloading them again (and Chromium keeps its compiled wasm for an unchanged file).
+      headers['ETag'] = entityTag(size, mtimeMs, gzip);
+      headers['Last-Modified'] = new Date(mtimeMs).toUTCString();
+      if (notModified(req.headers, headers['ETag'], mtimeMs)) {
+        res.writeHead(304, headers);
+        res.end();
+        return;
+      }
+    }
     // A precompressed copy counts only if it is at least as new as the file it stands for.
     const gzipped = gzip ? await precompressedOf(file) : null;
-    if (gzip) {
-      headers['Content-Encoding'] = 'gzip';
-      headers['Vary'] = 'Accept-Encoding';
-    }
+    if (gzip) headers['Content-Encoding'] = 'gzip';
     if (gzipped) headers['Content-Length'] = String(gzipped.size);
     else if (!gzip) headers['Content-Length'] = String(size);
     res.writeHead(status, headers);

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -81,6 +81,36 @@ describe('serveStatic', () => {
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe('8');
     expect((await head.arrayBuffer()).byteLength).toBe(0);
+  });
+
+  it('answers a revalidation of an unchanged file with 304, and of a changed one with the new file', async () => {
+    const first = await fetch(`${base}/pglite/pglite.wasm`);
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[0-9a-z]+-[0-9a-z]+"$/);
+    expect(first.headers.get('last-modified')).toBeTruthy();
+
+    const same = await fetch(`${base}/pglite/pglite.wasm`, { headers: { 'if-none-match': etag! } });
+    expect(same.status).toBe(304);
+    expect((await same.arrayBuffer()).byteLength).toBe(0);
+    const byDate = await fetch(`${base}/pglite/pglite.wasm`, { headers: { 'if-modified-since': first.headers.get('last-modified')! } });
+    expect(byDate.status).toBe(304);
+    const otherTag = await fetch(`${base}/pglite/pglite.wasm`, { headers: { 'if-none-match': '"something-else"' } });
+    expect(otherTag.status).toBe(200);
+
+    // The gzipped representation is other bytes: its own tag, which the plain one does not match.
+    const zipped = await fetch(`${base}/big.js`, { headers: { 'accept-encoding': 'gzip' } });
+    const plain = await fetch(`${base}/big.js`, { headers: { 'accept-encoding': 'identity' } });
+    expect(zipped.headers.get('etag')).not.toBe(plain.headers.get('etag'));
+    const crossed = await fetch(`${base}/big.js`, { headers: { 'accept-encoding': 'identity', 'if-none-match': zipped.headers.get('etag')! } });
+    expect(crossed.status).toBe(200);
+
+    const changed = Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0]);
+    await writeFile(path.join(root, 'pglite', 'pglite.wasm'), changed);
+    const later = new Date(Date.now() + 5_000);
+    await utimes(path.join(root, 'pglite', 'pglite.wasm'), later, later);
+    const after = await fetch(`${base}/pglite/pglite.wasm`, { headers: { 'if-none-match': etag! } });
+    expect(after.status).toBe(200);
+    expect(new Uint8Array(await after.arrayBuffer())).toEqual(new Uint8Array(changed));
   });
 
   it('rejects methods other than GET and HEAD', async () => {
