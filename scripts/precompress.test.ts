@@ -1,15 +1,14 @@
 import { mkdtemp, mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { precompress } from './precompress.mjs';
-import { createStaticServer } from './serveStatic.mjs';
+import { serveForTest } from './serveForTest';
 
 let root: string;
 let base: string;
-let server: ReturnType<typeof createStaticServer>;
+let stopServer: () => Promise<void>;
 
 const script = 'export const answer = 42;\n'.repeat(400);
 const wasm = Buffer.concat([Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), Buffer.alloc(8192, 7)]);
@@ -22,14 +21,11 @@ beforeAll(async () => {
   await writeFile(path.join(root, 'app.js'), script);
   await writeFile(path.join(root, 'pglite', 'pglite.wasm'), wasm);
   await writeFile(path.join(root, 'pglite', 'pglite.data'), data);
-  server = createStaticServer({ root });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ base, close: stopServer } = await serveForTest(root));
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await stopServer();
   await rm(root, { recursive: true, force: true });
 });
 

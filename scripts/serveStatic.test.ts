@@ -1,13 +1,13 @@
 import { mkdtemp, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentTypeFor, createStaticServer } from './serveStatic.mjs';
+import { serveForTest } from './serveForTest';
+import { contentTypeFor } from './serveStatic.mjs';
 
 let root: string;
 let base: string;
-let server: ReturnType<typeof createStaticServer>;
+let stopServer: () => Promise<void>;
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'serve-static-'));
@@ -19,14 +19,11 @@ beforeAll(async () => {
   await writeFile(path.join(root, 'pglite', 'pglite.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
   await writeFile(path.join(root, 'big.js'), 'console.log("x");\n'.repeat(500));
   await writeFile(path.join(path.dirname(root), 'outside-secret.txt'), 'secret');
-  server = createStaticServer({ root });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ base, close: stopServer } = await serveForTest(root));
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await stopServer();
   await rm(root, { recursive: true, force: true });
   await rm(path.join(path.dirname(root), 'outside-secret.txt'), { force: true });
 });
