@@ -75,11 +75,12 @@ async function fileOrNull(p) {
 }
 
 /**
- * A strong entity tag for one representation of a file: its size and modification time, and
- * whether it goes out gzipped (the two encodings are different bytes, so different tags).
+ * An entity tag for one representation of a file: its size and modification time, and whether
+ * it goes out gzipped (other bytes, so another tag). Weak: gzip on the fly and the build's `.gz`
+ * may differ byte for byte while meaning the same file.
  */
 export function entityTag(size, mtimeMs, gzipped) {
-  return `"${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}${gzipped ? '-gz' : ''}"`;
+  return `W/"${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}${gzipped ? '-gz' : ''}"`;
 }
 
 /**
@@ -89,19 +90,20 @@ export function entityTag(size, mtimeMs, gzipped) {
 export function notModified(requestHeaders, etag, mtimeMs) {
   const ifNoneMatch = requestHeaders['if-none-match'];
   if (ifNoneMatch !== undefined) {
+    // Weak comparison, as HTTP asks for GET: the W/ prefixes do not count.
+    const opaque = (t) => t.trim().replace(/^W\//, '');
     return String(ifNoneMatch)
       .split(',')
-      .map((t) => t.trim().replace(/^W\//, ''))
-      .some((t) => t === '*' || t === etag);
+      .some((t) => opaque(t) === '*' || opaque(t) === opaque(etag));
   }
   const since = Date.parse(String(requestHeaders['if-modified-since'] ?? ''));
   return Number.isFinite(since) && since >= Math.floor(mtimeMs / 1000) * 1000;
 }
 
-/** The up-to-date `.gz` beside a file, if the build left one. */
-async function precompressedOf(file) {
-  const [original, gz] = await Promise.all([fileOrNull(file), fileOrNull(file + '.gz')]);
-  return original && gz && gz.mtimeMs >= original.mtimeMs ? { file: file + '.gz', size: gz.size } : null;
+/** The `.gz` beside a file modified at `mtimeMs`, if the build left one and it is not older. */
+async function precompressedOf(file, mtimeMs) {
+  const gz = await fileOrNull(file + '.gz');
+  return gz && gz.mtimeMs >= mtimeMs ? { file: file + '.gz', size: gz.size } : null;
 }
 
 async function isDir(p) {
@@ -186,7 +188,7 @@ export function createStaticServer({ root, log = false }) {
     let status = 200;
     let file;
     let size;
-    let mtimeMs = 0;
+    let mtimeMs;
     if (found.kind === 'file') {
       file = found.file;
       size = found.size;
@@ -201,6 +203,7 @@ export function createStaticServer({ root, log = false }) {
         return;
       }
       size = s.size;
+      mtimeMs = s.mtimeMs;
     }
 
     const type = contentTypeFor(file);
@@ -227,7 +230,7 @@ export function createStaticServer({ root, log = false }) {
       }
     }
     // A precompressed copy counts only if it is at least as new as the file it stands for.
-    const gzipped = gzip ? await precompressedOf(file) : null;
+    const gzipped = gzip ? await precompressedOf(file, mtimeMs) : null;
     if (gzip) headers['Content-Encoding'] = 'gzip';
     if (gzipped) headers['Content-Length'] = String(gzipped.size);
     else if (!gzip) headers['Content-Length'] = String(size);

@@ -27,9 +27,9 @@ export const names = ['page-initial-js', 'page-text-visible', 'stores-ready', 't
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PORT = 4377;
+const BASE = `http://127.0.0.1:${PORT}`;
 /** Time on another page before a return visit: Chromium writes its wasm code cache meanwhile. */
 const RETURN_VISIT_PAUSE_MS = 4000;
-const BASE = `http://127.0.0.1:${PORT}`;
 
 async function startServer(): Promise<ChildProcess> {
   if (!fs.existsSync(path.join(root, 'out', 'index.html'))) throw new Error('No production build in out/: run `npm run build` first.');
