@@ -187,6 +187,27 @@ test.describe('sandbox', () => {
     await expectNoSeriousA11yViolations(page);
   });
 
+  test('while its stores start, the workspace says how many are ready', async ({ page }) => {
+    // Hold PostgreSQL's file bundle back, so the start stays at "0 of n" long enough to look at.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/pglite/pglite.data', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('/sandbox/');
+    const starting = page.getByTestId('stores-starting');
+    await expect(starting).toContainText(/Starting the services and their stores… 0 of \d+ ready/, { timeout: 60_000 });
+    const bar = starting.getByRole('progressbar', { name: 'Stores ready' });
+    await expect(bar).toHaveAttribute('value', '0');
+    const total = Number(/0 of (\d+) ready/.exec((await starting.textContent()) ?? '')![1]);
+    expect(total).toBeGreaterThan(5);
+    await expect(bar).toHaveAttribute('max', String(total));
+    release();
+    await page.getByTestId('live-workspace').and(page.locator('[data-status="ready"]')).waitFor({ timeout: STORES_READY_TIMEOUT });
+    await expect(starting).toHaveCount(0);
+  });
+
   test('/sandbox without the trailing slash resolves to the same page', async ({ page }) => {
     const res = await page.goto('/sandbox');
     expect(res?.status()).toBe(200);

@@ -37,6 +37,20 @@ function RunStats() {
   return <span hidden data-testid="run-stats" data-trace-count={traceCount} data-trace-hash={traceHash} />;
 }
 
+/** While a run starts: how many of its stores are up (the first start also loads PostgreSQL). */
+function StartingStores() {
+  const ready = useSim((s) => s.storesReady);
+  return (
+    <div className={styles.loading} role="status" data-testid="stores-starting">
+      <span>
+        Starting the services and their stores…
+        {ready && ready.total > 0 && ` ${ready.done} of ${ready.total} ready`}
+      </span>
+      {ready && ready.total > 0 && <progress className={styles.loadingBar} max={ready.total} value={ready.done} aria-label="Stores ready" />}
+    </div>
+  );
+}
+
 function Workspace() {
   useShortcuts();
   const status = useSim((s) => s.status);
@@ -50,11 +64,7 @@ function Workspace() {
       <div className={styles.body}>
         <div className={styles.centre}>
           <div className={styles.mapArea}>
-            {status === 'loading' && (
-              <p className={styles.loading} role="status">
-                Starting the services and their stores…
-              </p>
-            )}
+            {status === 'loading' && <StartingStores />}
             <ServiceMap />
           </div>
           <div className={styles.below}>

@@ -21,6 +21,16 @@ describe('EngineHost', () => {
     expect(view!.nextTime).not.toBeNull();
   });
 
+  it('says how many of the run’s stores are ready while it starts: 0 of n first, then one by one', async () => {
+    const page = createPage();
+    const { result } = await page.send({ type: 'start', config: config() });
+    const storeCount = (result as { services: Array<{ stores: unknown[] }> }).services.reduce((n, s) => n + s.stores.length, 0);
+    expect(storeCount).toBeGreaterThan(5);
+    const reports = page.progress();
+    expect(reports.map((r) => r.done)).toEqual(Array.from({ length: storeCount + 1 }, (_, i) => i));
+    expect(new Set(reports.map((r) => r.total))).toEqual(new Set([storeCount]));
+  });
+
   it('plays toward a target and the page’s fold sees the saga complete', async () => {
     const page = createPage();
     await page.send({ type: 'start', config: config() });

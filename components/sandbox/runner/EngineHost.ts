@@ -168,7 +168,7 @@ export class EngineHost {
   private async run(command: Exclude<HostCommand, { type: 'target' }>, onProgress: (done: number, total: number) => void): Promise<{ result?: unknown; view?: EngineView | null }> {
     switch (command.type) {
       case 'start':
-        return this.start(command.config, command.learner);
+        return this.start(command.config, command.learner, onProgress);
       case 'step':
         return { view: await this.serial(() => this.stepUnlocked()) };
       case 'stepBack':
@@ -207,7 +207,8 @@ export class EngineHost {
 
   // ------------------------------------------------------------ lifecycle
 
-  private start(config: RunConfig, code?: LearnerCode): Promise<{ result?: StartResult; view?: EngineView | null }> {
+  /** Starts a run; `onProgress` hears how many of the run's stores are ready (0 of n first). */
+  private start(config: RunConfig, code: LearnerCode | undefined, onProgress: (done: number, total: number) => void): Promise<{ result?: StartResult; view?: EngineView | null }> {
     const gen = ++this.generation;
     return this.serial(async () => {
       await this.disposeSim();
@@ -234,9 +235,11 @@ export class EngineHost {
       let real: boolean;
       try {
         const { scenario, faultPlan } = resolveRun(config, learner?.scenario);
+        const total = scenario.services.reduce((n, def) => n + def.stores.length, 0);
+        onProgress(0, total);
         const stores = await this.deps.createStores();
         real = stores.real;
-        sim = await createSimulation({ seed: config.seed, scenario, faultPlan, stores: stores.provider });
+        sim = await createSimulation({ seed: config.seed, scenario, faultPlan, stores: countingStores(stores.provider, total, onProgress) });
       } catch (e) {
         learner?.dispose();
         throw e;
@@ -611,4 +614,17 @@ export function createYield(): () => Promise<void> {
       waiting.push(resolve);
       channel.port2.postMessage(null);
     });
+}
+
+/** The provider, telling `onReady` how many of the `total` stores it has created so far. */
+function countingStores(provider: StoreProvider, total: number, onReady: (done: number, total: number) => void): StoreProvider {
+  let done = 0;
+  return {
+    create: async (spec, ctx) => {
+      const store = await provider.create(spec, ctx);
+      onReady(++done, total);
+      return store;
+    },
+    ...(provider.release ? { release: (store) => provider.release!(store) } : {}),
+  };
 }

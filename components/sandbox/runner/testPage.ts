@@ -68,5 +68,7 @@ export function createPage(deps: Partial<Pick<EngineHostDeps, 'createStores' | '
     }
     await send({ type: 'target', time: null });
   }
-  return { host, send, playTo, trace, live, view: () => last!, learnerErrors: () => learnerErrors };
+  /** The progress the host reported so far, in order. */
+  const progress = () => messages.flatMap((m) => (m.type === 'progress' ? [{ id: m.id, done: m.done, total: m.total }] : []));
+  return { host, send, playTo, trace, live, view: () => last!, learnerErrors: () => learnerErrors, progress };
 }

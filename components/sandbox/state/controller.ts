@@ -216,6 +216,7 @@ export class SandboxController {
       faultPlan: config.faultPlan,
       liveActionCount: config.liveActions.length,
       status: 'loading',
+      storesReady: null,
       error: null,
       finished: null,
       idleNote: null,
@@ -223,7 +224,9 @@ export class SandboxController {
     set.setEngineView({ fold: emptyFold(), inFlight: [], inFlightByLink: {}, statuses: {}, network: null, services: [], topology: [], traceCount: 0, traceHash: '', learnerErrors: [] });
     try {
       const learner = this.learnerCode?.(config) ?? null;
-      const answer = await this.send({ type: 'start', config, ...(learner ? { learner } : {}) });
+      const answer = await this.send({ type: 'start', config, ...(learner ? { learner } : {}) }, (done, total) => {
+        if (mine === this.starts) this.store.getState().setRun({ storesReady: { done, total } });
+      });
       if (mine !== this.starts) return;
       const result = answer.result as StartResult | undefined;
       if (!result || !answer.view) return;

@@ -22,6 +22,8 @@ export interface RunState {
   /** Faults and orders applied by hand during the run: replayed at the same point. */
   liveActionCount: number;
   status: RunStatus;
+  /** While loading: how many of the run's stores are ready, once the engine thread has said. */
+  storesReady: { done: number; total: number } | null;
   /** Why the run could not start, in words. */
   error: string | null;
   /** Problems of the UI itself (a restore that failed, a saved state that was unreadable). */
@@ -51,6 +53,7 @@ export const createRunSlice: StateCreator<SandboxStore, [], [], RunSlice> = (set
   faultPlan: { faults: [] },
   liveActionCount: 0,
   status: 'loading',
+  storesReady: null,
   error: null,
   uiProblems: [],
   realStores: false,
