@@ -39,14 +39,15 @@ function RunStats() {
 
 /** While a run starts: how many of its stores are up (the first start also loads PostgreSQL). */
 function StartingStores() {
-  const ready = useSim((s) => s.storesReady);
+  const reported = useSim((s) => s.storesReady);
+  const ready = reported && reported.total > 0 ? reported : null;
   return (
     <div className={styles.loading} role="status" data-testid="stores-starting">
       <span>
         Starting the services and their stores…
-        {ready && ready.total > 0 && ` ${ready.done} of ${ready.total} ready`}
+        {ready && ` ${ready.done} of ${ready.total} ready`}
       </span>
-      {ready && ready.total > 0 && <progress className={styles.loadingBar} max={ready.total} value={ready.done} aria-label="Stores ready" />}
+      {ready && <progress className={styles.loadingBar} max={ready.total} value={ready.done} aria-label="Stores ready" />}
     </div>
   );
 }
