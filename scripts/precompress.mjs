@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { constants, gzip } from 'node:zlib';
-import { contentTypeFor, isCompressible, MIN_GZIP_BYTES } from './serveStatic.mjs';
+import { contentTypeFor, precompressedOf, worthGzipping } from './serveStatic.mjs';
 
 const gzipBest = promisify(gzip);
 
@@ -27,18 +27,17 @@ async function* filesUnder(dir) {
 }
 
 /**
- * Gzips every compressible file under `root` larger than MIN_GZIP_BYTES into `file.gz`.
+ * Gzips every file under `root` the server would gzip (`worthGzipping`) into `file.gz`.
  * @param {string} root
  * @returns {Promise<{ written: number, kept: number, bytesIn: number, bytesOut: number }>}
  */
 export async function precompress(root) {
   const totals = { written: 0, kept: 0, bytesIn: 0, bytesOut: 0 };
   for await (const file of filesUnder(path.resolve(root))) {
-    if (file.endsWith('.gz') || !isCompressible(contentTypeFor(file))) continue;
+    if (file.endsWith('.gz')) continue;
     const original = await stat(file);
-    if (original.size <= MIN_GZIP_BYTES) continue;
-    const existing = await stat(file + '.gz').catch(() => null);
-    if (existing && existing.mtimeMs >= original.mtimeMs) {
+    if (!worthGzipping(contentTypeFor(file), original.size)) continue;
+    if (await precompressedOf(file, original.mtimeMs)) {
       totals.kept++;
       continue;
     }

@@ -3,8 +3,8 @@ import type { Server } from 'node:http';
 
 export const MIME_TYPES: Record<string, string>;
 export function contentTypeFor(filePath: string): string;
-export function isCompressible(type: string): boolean;
-export const MIN_GZIP_BYTES: number;
+export function worthGzipping(type: string, size: number): boolean;
+export function precompressedOf(file: string, mtimeMs: number): Promise<{ file: string; size: number } | null>;
 export type Resolved =
   | { kind: 'file'; file: string; size: number; mtimeMs: number }
   | { kind: 'redirect'; location: string }

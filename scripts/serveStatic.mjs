@@ -53,13 +53,13 @@ export const MIME_TYPES = {
 
 const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml|manifest\+json|wasm)|image\/svg)/;
 
-/** Whether a file of this type is worth gzipping (text, JSON, wasm, SVG). */
-export function isCompressible(type) {
-  return COMPRESSIBLE.test(type);
-}
-
 /** Smaller files go out as they are: gzip would save little and cost a round of work. */
-export const MIN_GZIP_BYTES = 1024;
+const MIN_GZIP_BYTES = 1024;
+
+/** Whether a file of this type and size is worth gzipping (text, JSON, wasm, SVG over 1 KB). */
+export function worthGzipping(type, size) {
+  return COMPRESSIBLE.test(type) && size > MIN_GZIP_BYTES;
+}
 
 export function contentTypeFor(filePath) {
   return MIME_TYPES[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream';
@@ -101,7 +101,7 @@ export function notModified(requestHeaders, etag, mtimeMs) {
 }
 
 /** The `.gz` beside a file modified at `mtimeMs`, if the build left one and it is not older. */
-async function precompressedOf(file, mtimeMs) {
+export async function precompressedOf(file, mtimeMs) {
   const gz = await fileOrNull(file + '.gz');
   return gz && gz.mtimeMs >= mtimeMs ? { file: file + '.gz', size: gz.size } : null;
 }
@@ -215,7 +215,7 @@ export function createStaticServer({ root, log = false }) {
         ? 'public, max-age=31536000, immutable'
         : 'no-cache',
     };
-    const compressible = isCompressible(type) && size > MIN_GZIP_BYTES;
+    const compressible = worthGzipping(type, size);
     const gzip = compressible && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     if (compressible) headers['Vary'] = 'Accept-Encoding';
     if (status === 200) {
