@@ -208,6 +208,30 @@ test.describe('sandbox', () => {
     await expect(starting).toHaveCount(0);
   });
 
+  test('PGlite’s code loads in the engine thread only, not in the page’s own thread', async ({ page }) => {
+    // The page imports a few values from simulator/index.ts; package.json's sideEffects lets the
+    // bundler drop the rest of the index (PGlite, the stores), about 700 KB the page would parse.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    const pageScripts: Array<{ requestId: string; url: string }> = [];
+    cdp.on('Network.responseReceived', (e) => {
+      if (e.type === 'Script') pageScripts.push({ requestId: e.requestId, url: e.response.url });
+    });
+    await page.goto('/sandbox/');
+    await page.getByTestId('live-workspace').and(page.locator('[data-status="ready"]')).waitFor({ timeout: STORES_READY_TIMEOUT });
+    // The engine thread runs the real stores (the map labels them by engine).
+    await expect(page.getByTestId('service-map')).toContainText('PostgreSQL · PGlite');
+    expect(pageScripts.length).toBeGreaterThan(3);
+    const withPglite: string[] = [];
+    for (const s of pageScripts) {
+      const { body, base64Encoded } = (await cdp.send('Network.getResponseBody', { requestId: s.requestId })) as { body: string; base64Encoded: boolean };
+      const text = base64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+      // An error message of PGlite's own code: present in its bundle whatever the minifier renames.
+      if (text.includes('PGlite is closed')) withPglite.push(new URL(s.url).pathname);
+    }
+    expect(withPglite, 'scripts of the page’s own thread that carry PGlite').toEqual([]);
+  });
+
   test('/sandbox without the trailing slash resolves to the same page', async ({ page }) => {
     const res = await page.goto('/sandbox');
     expect(res?.status()).toBe(200);
