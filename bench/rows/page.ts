@@ -7,7 +7,7 @@
  *   (the larger of the two), budget 250 KB.
  * - page-text-visible: time to the first meaningful text (the page's h1), budget 1.5 s.
  * - stores-ready: time until every store of the final-project scenario is ready
- *   (the workspace reports data-status="ready"), budget 3 s.
+ *   (the moment the workspace's data-status turns "ready", noted by the page itself), budget 3 s.
  * - tab-memory: JS heap + the PGlite instances' wasm memory of the tab with all stores running
  *   (performance.measureUserAgentSpecificMemory when available, else the process RSS), budget 1.2 GB.
  *
@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
-import type { Row } from '../harness';
+import { median, type Row } from '../harness';
 import { settledPage } from '../settledPage';
 
 export const names = ['page-initial-js', 'page-text-visible', 'stores-ready', 'tab-memory'];
@@ -28,6 +28,8 @@ export const names = ['page-initial-js', 'page-text-visible', 'stores-ready', 't
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PORT = 4377;
 const BASE = `http://127.0.0.1:${PORT}`;
+/** First visits the stores-ready row takes the median of. */
+const FIRST_VISITS = 3;
 /** Time on another page before a return visit: Chromium writes its wasm code cache meanwhile. */
 const RETURN_VISIT_PAUSE_MS = 4000;
 
@@ -63,12 +65,33 @@ async function initialJs(page: Page, url: string): Promise<number> {
   return bytes;
 }
 
+/** Where the page notes the wall time (ms since the epoch) at which the workspace reported ready. */
+const READY_AT = '__benchStoresReadyAt';
+
+/**
+ * Watches the page's DOM from its first script on and notes the moment the workspace's
+ * data-status turns "ready". Playwright's own wait polls at growing intervals (up to 500 ms
+ * between looks once it has waited a while), which would add its polling delay to the row.
+ */
+function noteWhenWorkspaceReady(key: string): void {
+  // No named inner functions: tsx would wrap them in a helper the page does not have.
+  const observer = new MutationObserver(() => {
+    if (document.querySelector('[data-testid="live-workspace"]')?.getAttribute('data-status') !== 'ready') return;
+    (window as unknown as Record<string, number>)[key] = performance.timeOrigin + performance.now();
+    observer.disconnect();
+  });
+  observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+}
+
 /** Seconds from navigating to /sandbox/ until the workspace reports every store ready. */
 async function secondsToStoresReady(page: Page): Promise<number> {
+  await page.addInitScript(noteWhenWorkspaceReady, READY_AT);
   const t0 = Date.now();
   await page.goto(`${BASE}/sandbox/`, { waitUntil: 'commit' });
   await page.getByTestId('live-workspace').and(page.locator('[data-status="ready"]')).waitFor({ timeout: 180_000 });
-  return (Date.now() - t0) / 1000;
+  const readyAt = await page.evaluate((key) => (window as unknown as Record<string, number | undefined>)[key], READY_AT);
+  if (readyAt === undefined) throw new Error('The page did not note when its workspace became ready.');
+  return (readyAt - t0) / 1000;
 }
 
 export async function run(filter: (name: string) => boolean): Promise<Row[]> {
@@ -103,10 +126,19 @@ export async function run(filter: (name: string) => boolean): Promise<Row[]> {
       rows.push({ name: 'page-text-visible', value: s, baseline: 1.5, unit: 's', ratio: 1.5 / s, goal: 1, note: `first h1 visible: home ${times[0]!.toFixed(2)} s, /sandbox ${times[1]!.toFixed(2)} s; baseline = budget` });
     }
     if (filter('stores-ready') || filter('tab-memory')) {
-      const page = await settledPage(browser);
+      // The workspace opens on an order scenario: all seven services of the final project on their
+      // real engines. First visits (a new context each: nothing cached); the row is their median,
+      // a single load on this 2-core machine swings by half a second. The last tab stays open.
+      const firstVisits: number[] = [];
+      let page = await settledPage(browser);
+      for (;;) {
+        firstVisits.push(await secondsToStoresReady(page));
+        if (!filter('stores-ready') || firstVisits.length === FIRST_VISITS) break;
+        await page.context().close();
+        page = await settledPage(browser);
+      }
       const context = page.context();
-      // The workspace opens on an order scenario: all seven services of the final project on their real engines.
-      const ready = await secondsToStoresReady(page);
+      const ready = median(firstVisits);
       if (filter('tab-memory')) {
         const cdp = await context.newCDPSession(page);
         const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
@@ -131,7 +163,7 @@ export async function run(filter: (name: string) => boolean): Promise<Row[]> {
         await page.goto(`${BASE}/`);
         await page.waitForTimeout(RETURN_VISIT_PAUSE_MS);
         const again = await secondsToStoresReady(page);
-        rows.push({ name: 'stores-ready', value: ready, baseline: 3, unit: 's', ratio: 3 / ready, goal: 1, note: `first visit: navigation to every store of order-orchestrated ready (one PGlite holding 6 store schemas, Dexie, KV, search); a return visit ${again.toFixed(2)} s; baseline = budget` });
+        rows.push({ name: 'stores-ready', value: ready, baseline: 3, unit: 's', ratio: 3 / ready, goal: 1, note: `median of ${firstVisits.length} first visits (${firstVisits.map((t) => t.toFixed(2)).join(', ')} s): navigation to every store of order-orchestrated ready (one PGlite holding 6 store schemas, Dexie, KV, search); a return visit ${again.toFixed(2)} s; baseline = budget` });
       }
       await context.close();
     }
