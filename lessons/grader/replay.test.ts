@@ -83,36 +83,34 @@ describe('createReplay refuses what it cannot build, in words', () => {
 });
 
 describe('a replay stepped back', () => {
-  it('draws the learner’s Math.random numbers again from where the step back put them', async () => {
-    // The starter with a random nonce in every CreateBooking: the trace now depends on each draw.
+  it('restarts the learner’s code, so the way forward is the same run: module variables and Math.random', async () => {
+    // The starter with a module-level call counter and a random nonce in every CreateBooking: the
+    // trace now depends on both, and neither is in an engine snapshot.
     const starter = filesOf('sagas-hotel-booking', 'booking-saga', 'starter');
-    const files = { ...starter, 'saga.ts': starter['saga.ts']!.replace('customer: d.customer })', 'customer: d.customer, nonce: Math.random() })') };
-    expect(files['saga.ts']).toContain('Math.random()');
+    const files = { ...starter, 'saga.ts': 'let calls = 0;\n' + starter['saga.ts']!.replace('customer: d.customer })', 'customer: d.customer, nonce: Math.random(), call: ++calls })') };
+    expect(files['saga.ts']).toContain('++calls');
     const report = await gradeExercise({ lessonId: 'sagas-hotel-booking', exerciseId: 'booking-saga', files, stores });
     const replay = report.criteria.find((c) => !c.passed && c.replay?.run)!.replay!;
     const r = await createReplay({ lessonId: 'sagas-hotel-booking', exerciseId: 'booking-saga', files, input: replay.run!.input, seed: replay.seed });
     const sim = await createSimulation({ seed: replay.seed, scenario: r.scenario, ...(replay.faultPlan ? { faultPlan: replay.faultPlan as FaultPlan } : {}), stores: stores() });
     r.attach(sim);
     try {
-      // Before any saga has started: every draw is still ahead.
+      // Before any saga has started: every call is still ahead.
       const snapshot = await sim.snapshot();
-      const learner = r.saveState();
       await sim.runToQuiescence({ maxTime: 60_000 });
       const end = traceSummary(sim);
       expect(r.errors()).toEqual([]);
 
-      // Back to the snapshot with the learner's side too: the very same run again.
+      // Back to the snapshot with the learner restarted: the very same run again.
       await sim.restore(snapshot);
-      r.restoreState(learner);
+      await r.restart();
       await sim.runToQuiescence({ maxTime: 60_000 });
       expect(traceSummary(sim)).toEqual(end);
 
-      // Back with the stores only: the nonces differ, and so does the trace (what the step back used to do).
+      // Back with the stores only: the counter and the nonces go on, and the trace differs.
       await sim.restore(snapshot);
       await sim.runToQuiescence({ maxTime: 60_000 });
       expect(traceSummary(sim).hash).not.toBe(end.hash);
-
-      expect(() => r.restoreState([])).toThrow(ReplayError);
     } finally {
       await sim.dispose();
       r.dispose();

@@ -9,7 +9,7 @@ import type { Json, Scenario, Simulation } from '@/simulator';
 import { EXERCISE_CHECKS } from '../registry';
 import { LESSONS } from '../content';
 import type { ConsoleLine } from '../types';
-import { LearnerSandbox, type RandomState, type SandboxLimits } from '../runtime/sandbox';
+import { LearnerSandbox, type SandboxLimits } from '../runtime/sandbox';
 import { createCheckContext } from './rubric';
 
 export interface ReplayOptions {
@@ -39,12 +39,10 @@ export interface LearnerReplay {
   /** Errors the learner's code threw so far (first few, in words). */
   errors(): string[];
   /**
-   * What of the learner's side a snapshot of the run must keep: the Math.random state of each
-   * sandbox. The engine's snapshot holds the rest (stores, engine RNG, handler memory).
+   * Starts the learner's code again as it was when the replay was built (module-level variables,
+   * Math.random): with the run restored to its start, the way forward is the same run again.
    */
-  saveState(): Json;
-  /** Puts the learner's side back as saveState() returned it (a step back in the sandbox). */
-  restoreState(state: Json): void;
+  restart(): Promise<void>;
   /** Frees the learner's sandboxes (QuickJS runtimes). */
   dispose(): void;
 }
@@ -97,12 +95,8 @@ export async function createReplay(opts: ReplayOptions): Promise<LearnerReplay> 
       attach: (sim) => built.attach(sim),
       console: () => sandboxes.flatMap((sb) => sb.console),
       errors: () => [...built.errors],
-      saveState: () => sandboxes.map((sb) => sb.randomState()),
-      restoreState: (state) => {
-        if (!Array.isArray(state) || state.length !== sandboxes.length) throw new ReplayError('The saved learner state does not belong to this replay.');
-        state.forEach((s, i) => {
-          if (s !== null) sandboxes[i]!.setRandomState(s as RandomState);
-        });
+      restart: async () => {
+        for (const sb of sandboxes) await sb.restart();
       },
       dispose,
     };

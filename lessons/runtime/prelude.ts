@@ -139,12 +139,6 @@ export const PRELUDE = String.raw`(function (host) {
 
   return {
     define(name, factory) { factories.set(name, factory); },
-    // Math.random's four words, read (no argument) or set from JSON: the host keeps them with its
-    // snapshots, so a run stepped back draws the same numbers again.
-    random(stateJson) {
-      if (stateJson) { const s = parse(stateJson); sa = s[0] | 0; sb = s[1] | 0; sc = s[2] | 0; sd = s[3] | 0; }
-      return stringify({ ok: true, value: [sa >>> 0, sb >>> 0, sc >>> 0, sd >>> 0] });
-    },
     load(name) {
       try { requireModule(name); return stringify({ ok: true }); }
       catch (e) { return stringify({ ok: false, error: describeError(e) }); }

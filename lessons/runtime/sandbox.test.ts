@@ -204,20 +204,27 @@ describe('the learner sandbox', () => {
     for (const s of [a, b, c]) s.dispose();
   });
 
-  it('gives out and takes back the state of Math.random, so a step back draws the same numbers again', async () => {
-    const sb = await sandbox('export function f() { return [Math.random(), Math.random(), Math.random()]; }', { seed: 9 });
-    const first = sb.call('main.ts', ['f'], []);
-    const saved = sb.randomState()!;
-    expect(saved).toHaveLength(4);
-    const second = sb.call('main.ts', ['f'], []);
-    expect(second).not.toEqual(first);
-    sb.setRandomState(saved);
+  it('restarts the learner’s code as it first was: module variables, Math.random, the console', async () => {
+    const sb = await sandbox("let calls = 0;\nexport function f() { calls++; console.log('call', calls); return [calls, Math.random()]; }", { seed: 9 });
+    const first = sb.call('main.ts', ['f'], []) as [number, number];
+    const second = sb.call('main.ts', ['f'], []) as [number, number];
+    expect(second[0]).toBe(2);
+    expect(second[1]).not.toBe(first[1]);
+    await sb.restart();
+    expect(sb.console).toEqual([]);
+    expect(sb.call('main.ts', ['f'], [])).toEqual(first);
     expect(sb.call('main.ts', ['f'], [])).toEqual(second);
-    // Not a state: refused in words, and the generator is left as it was.
-    const now = sb.randomState();
-    expect(() => sb.setRandomState([1, 2, 3] as unknown as [number, number, number, number])).toThrow(/four 32-bit/);
-    expect(() => sb.setRandomState([1, 2, 3, -4])).toThrow(/four 32-bit/);
-    expect(sb.randomState()).toEqual(now);
+    expect(sb.console.map((l) => l.text)).toEqual(['call 1', 'call 2']);
+    sb.dispose();
+  });
+
+  it('a restart after an endless loop gives a sandbox that runs again', async () => {
+    const sb = await sandbox('export function spin() { while (true) {} }\nexport function f() { return 42; }');
+    expect(() => sb.call('main.ts', ['spin'], [])).toThrow(SandboxLimitError);
+    expect(sb.ok).toBe(false);
+    await sb.restart();
+    expect(sb.ok).toBe(true);
+    expect(sb.call('main.ts', ['f'], [])).toBe(42);
     sb.dispose();
   });
 

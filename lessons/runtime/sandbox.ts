@@ -100,20 +100,12 @@ export interface SandboxOptions {
 
 interface Entry {
   define: QuickJSHandle;
-  random: QuickJSHandle;
   load: QuickJSHandle;
   describe: QuickJSHandle;
   invoke: QuickJSHandle;
 }
 
 const API_FILE = 'lesson-api.js';
-
-/** The learner's Math.random state: sfc32's four words. */
-export type RandomState = [number, number, number, number];
-
-function isRandomState(v: unknown): v is RandomState {
-  return Array.isArray(v) && v.length === 4 && v.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff);
-}
 
 function seedState(seed: number): [number, number, number, number] {
   // splitmix32 to spread a small seed over sfc32's four words
@@ -156,7 +148,7 @@ export class LearnerSandbox {
   private droppedConsole = 0;
 
   private constructor(
-    private readonly mod: QuickJSWASMModule,
+    private mod: QuickJSWASMModule,
     private readonly opts: SandboxOptions,
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
@@ -244,7 +236,6 @@ export class LearnerSandbox {
     host.dispose();
     this.entry = {
       define: vm.getProp(entryObj, 'define'),
-      random: vm.getProp(entryObj, 'random'),
       load: vm.getProp(entryObj, 'load'),
       describe: vm.getProp(entryObj, 'describe'),
       invoke: vm.getProp(entryObj, 'invoke'),
@@ -411,21 +402,20 @@ export class LearnerSandbox {
   }
 
   /**
-   * The state of the learner's Math.random (four 32-bit words), or null when the sandbox cannot
-   * run. A run that steps back puts it back with {@link setRandomState}, so the learner's code
-   * draws the same numbers on the way forward again.
+   * Starts the learner's code again in a fresh QuickJS context: module-level variables back to
+   * their first values, Math.random back to its seed, the console emptied. No snapshot can hold
+   * what lives inside QuickJS, so a run that steps back replays from its start with this.
    */
-  randomState(): RandomState | null {
-    if (!this.ok) return null;
-    const r = this.callEntry('random', ['']);
-    return r.ok && isRandomState(r.value) ? r.value : null;
-  }
-
-  /** Puts Math.random back to a state from {@link randomState}. */
-  setRandomState(state: RandomState): void {
-    if (!this.ok) return;
-    if (!isRandomState(state)) throw new TypeError('A Math.random state is four 32-bit unsigned integers.');
-    this.callEntry('random', [JSON.stringify(state)]);
+  async restart(): Promise<void> {
+    this.dispose();
+    this.console.length = 0;
+    this.droppedConsole = 0;
+    this.diagnostics.length = 0;
+    this.fatal = null;
+    this.killReason = null;
+    // dispose() may have discarded a QuickJS that refused to free a runtime: load it again.
+    this.mod = await loadQuickJS();
+    this.init();
   }
 
   /** The shape of an export as data: functions become `{ $fn: true }`. Undefined exports are null. */

@@ -3,7 +3,6 @@ import {
   findScenario,
   parseFaultPlan,
   type FaultPlan,
-  type Json,
   type Scenario,
   type ServiceName,
   type Simulation,
@@ -22,8 +21,6 @@ import type { CheckpointMark, CommandMessage, EngineView, HostCommand, HostMessa
 interface Checkpoint extends RunPoint {
   id: number;
   snapshot: SimulationSnapshot;
-  /** The learner's side at that instant, when the run is a replay of learner code. */
-  learner?: Json;
 }
 
 const MAX_CHECKPOINTS = 240;
@@ -67,10 +64,12 @@ export interface LearnerScenario {
   attach(sim: Simulation): void;
   /** Errors the learner's code threw so far (first few, in words). */
   errors(): string[];
-  /** The learner's side of a checkpoint (its Math.random), beside the engine's snapshot. */
-  saveState(): Json;
-  /** Puts the learner's side back (a step back). */
-  restoreState(state: Json): void;
+  /**
+   * Starts the learner's code again as it was at the run's start (module-level variables,
+   * Math.random). No snapshot holds what lives in the learner's sandbox: a step back restores the
+   * run's first checkpoint, restarts the learner, and walks forward.
+   */
+  restart(): Promise<void>;
   /** Frees the learner's sandboxes. */
   dispose(): void;
 }
@@ -489,10 +488,38 @@ export class EngineHost {
     return { result: { quiescent: result.quiescent, time: sim.now }, view: this.viewNow(sim.now) };
   }
 
+  /**
+   * Puts the run back at a checkpoint. A replay of learner code cannot be put back there directly
+   * (its module-level variables are inside QuickJS): it goes back to the run's first checkpoint
+   * with the learner's code restarted, and walks forward to `cp`, live actions included.
+   */
   private async restoreTo(cp: Checkpoint): Promise<void> {
+    const first = this.checkpoints[0];
+    if (!this.learner || !first) return this.restoreSnapshot(cp);
+    await this.restoreSnapshot(first);
+    await this.learner.restart();
+    if (cp !== first) await this.walkTo(cp);
+  }
+
+  /** Walks the engine forward to exactly a run position, replaying the live actions before it. */
+  private async walkTo(point: RunPoint): Promise<void> {
+    const sim = this.sim!;
+    for (;;) {
+      const action = this.replayQueue[0];
+      if (action && (action.seq < point.seq || (action.seq === point.seq && action.at <= point.time))) {
+        await this.applyReplayed(this.replayQueue.shift()!);
+        continue;
+      }
+      const t = sim.nextTime;
+      if (this.seq >= point.seq || t === undefined || t > point.time) break;
+      await sim.step();
+    }
+    if (sim.now < point.time) await sim.runUntil(point.time);
+  }
+
+  private async restoreSnapshot(cp: Checkpoint): Promise<void> {
     const sim = this.sim!;
     await sim.restore(cp.snapshot);
-    if (cp.learner !== undefined) this.learner?.restoreState(cp.learner);
     this.seq = cp.seq;
     // The page learns of the cut from the next view (its events start at or before the cut, or its count says so).
     this.pending = [];
@@ -526,8 +553,7 @@ export class EngineHost {
     const snapshot = await sim.snapshot();
     this.lastCheckpointWall = this.deps.wallNow();
     this.lastSnapshotMs = this.lastCheckpointWall - t0;
-    const learner = this.learner?.saveState();
-    this.checkpoints.push({ id: ++this.checkpointCounter, time: sim.now, seq: this.seq, snapshot, ...(learner !== undefined ? { learner } : {}) });
+    this.checkpoints.push({ id: ++this.checkpointCounter, time: sim.now, seq: this.seq, snapshot });
     this.checkpoints = thinCheckpoints(this.checkpoints, MAX_CHECKPOINTS);
     this.checkpointsChanged = true;
   }

@@ -8,5 +8,5 @@ import type { LearnerCode } from './protocol';
 export async function buildLearnerScenario(code: LearnerCode, seed: number): Promise<LearnerScenario> {
   const { createReplay } = await import('@/lessons');
   const replay = await createReplay({ lessonId: code.lessonId, exerciseId: code.exerciseId, files: code.files, input: code.input, seed });
-  return { scenario: replay.scenario, attach: (sim) => replay.attach(sim), errors: () => replay.errors(), saveState: () => replay.saveState(), restoreState: (s) => replay.restoreState(s), dispose: () => replay.dispose() };
+  return { scenario: replay.scenario, attach: (sim) => replay.attach(sim), errors: () => replay.errors(), restart: () => replay.restart(), dispose: () => replay.dispose() };
 }
