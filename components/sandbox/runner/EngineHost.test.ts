@@ -59,6 +59,21 @@ describe('EngineHost', () => {
     expect(page.trace.length).toBe(before.count);
   });
 
+  it('a seek back to the checkpoint a hand-applied fault took applies the fault again on the way forward', async () => {
+    const page = createPage();
+    await page.send({ type: 'start', config: config() });
+    await page.playTo(150);
+    // The fault first takes a checkpoint where it is applied, then applies itself.
+    await page.send({ type: 'fault', fault: { kind: 'partition', links: [['orchestrator', 'payment']] } });
+    const at = page.view().now;
+    const end = await page.send({ type: 'runToEnd', maxMs: 60_000 });
+    const { view } = await page.send({ type: 'seek', time: at });
+    expect(view!.traceCount).toBeLessThan(end.view!.traceCount);
+    const again = await page.send({ type: 'runToEnd', maxMs: 60_000 });
+    expect(again.view!.traceHash).toBe(end.view!.traceHash);
+    expect(page.live.map((a) => a.kind)).toEqual(['fault']);
+  });
+
   it('replays hand-applied faults at the same point: the same trace hash', async () => {
     const page = createPage();
     await page.send({ type: 'start', config: config() });

@@ -21,6 +21,12 @@ import type { CheckpointMark, CommandMessage, EngineView, HostCommand, HostMessa
 interface Checkpoint extends RunPoint {
   id: number;
   snapshot: SimulationSnapshot;
+  /**
+   * How many live actions the run had applied when the snapshot was taken. Its position alone
+   * cannot say: a checkpoint is taken just before a hand-applied action, and an order placed
+   * writes no trace event until it is delivered, so one taken after it can share its position.
+   */
+  actions: number;
 }
 
 const MAX_CHECKPOINTS = 240;
@@ -415,10 +421,12 @@ export class EngineHost {
 
   /** A new hand-made action after a step back replaces the recorded future. */
   private rewriteFuture(): void {
-    if (this.replayQueue.length === 0 && this.checkpoints.every((c) => c.seq <= this.seq)) return;
+    // Checkpoints of the old future go: those past this position, and those at it taken after an action of that future.
+    const present = (c: Checkpoint) => c.seq <= this.seq && c.actions <= this.applied.length;
+    if (this.replayQueue.length === 0 && this.checkpoints.every(present)) return;
     this.replayQueue = [];
     this.liveActionsChanged = true;
-    this.checkpoints = this.checkpoints.filter((c) => c.seq <= this.seq);
+    this.checkpoints = this.checkpoints.filter(present);
     this.checkpointsChanged = true;
   }
 
@@ -501,20 +509,16 @@ export class EngineHost {
     if (cp !== first) await this.walkTo(cp);
   }
 
-  /** Walks the engine forward to exactly a run position, replaying the live actions before it. */
-  private async walkTo(point: RunPoint): Promise<void> {
+  /** Walks the engine forward to exactly a checkpoint, replaying the live actions taken before it. */
+  private async walkTo(cp: Checkpoint): Promise<void> {
     const sim = this.sim!;
-    for (;;) {
-      const action = this.replayQueue[0];
-      if (action && (action.seq < point.seq || (action.seq === point.seq && action.at <= point.time))) {
-        await this.applyReplayed(this.replayQueue.shift()!);
-        continue;
-      }
+    while (this.applied.length < cp.actions && this.replayQueue.length > 0) await this.applyReplayed(this.replayQueue.shift()!);
+    while (this.seq < cp.seq) {
       const t = sim.nextTime;
-      if (this.seq >= point.seq || t === undefined || t > point.time) break;
+      if (t === undefined || t > cp.time) break;
       await sim.step();
     }
-    if (sim.now < point.time) await sim.runUntil(point.time);
+    if (sim.now < cp.time) await sim.runUntil(cp.time);
   }
 
   private async restoreSnapshot(cp: Checkpoint): Promise<void> {
@@ -525,8 +529,8 @@ export class EngineHost {
     this.pending = [];
     this.fold = foldTrace(emptyFold(), sim.trace(), 'wire');
     // Actions applied after the checkpoint come back in the queue: going forward repeats them.
-    const later = this.applied.filter((a) => a.seq > cp.seq || (a.seq === cp.seq && a.at > cp.time));
-    this.applied = this.applied.filter((a) => !later.includes(a));
+    const later = this.applied.slice(cp.actions);
+    this.applied = this.applied.slice(0, cp.actions);
     this.replayQueue = [...later, ...this.replayQueue];
     this.liveActionsChanged = true;
     this.liveOrders = this.applied.filter((a) => a.kind === 'inject').length;
@@ -553,7 +557,7 @@ export class EngineHost {
     const snapshot = await sim.snapshot();
     this.lastCheckpointWall = this.deps.wallNow();
     this.lastSnapshotMs = this.lastCheckpointWall - t0;
-    this.checkpoints.push({ id: ++this.checkpointCounter, time: sim.now, seq: this.seq, snapshot });
+    this.checkpoints.push({ id: ++this.checkpointCounter, time: sim.now, seq: this.seq, snapshot, actions: this.applied.length });
     this.checkpoints = thinCheckpoints(this.checkpoints, MAX_CHECKPOINTS);
     this.checkpointsChanged = true;
   }
