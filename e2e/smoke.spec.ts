@@ -208,6 +208,21 @@ test.describe('sandbox', () => {
     await expect(starting).toHaveCount(0);
   });
 
+  test('the HTML starts the engine thread while it is parsed, and the workspace adopts that thread', async ({ page, request, baseURL }) => {
+    // The build writes the thread's URL into the page's head (scripts/earlyEngineThread.mjs).
+    const html = await (await request.get('/sandbox/')).text();
+    const meta = /<meta name="sandbox-engine-thread" content="([^"]+)">/.exec(html);
+    expect(meta, 'the engine thread’s meta in /sandbox/’s HTML').not.toBeNull();
+    const threadUrl = new URL(meta![1]!.replace(/&amp;/g, '&'), baseURL).href;
+    const started: string[] = [];
+    page.on('worker', (w) => started.push(w.url()));
+    await page.goto('/sandbox/');
+    await page.getByTestId('live-workspace').and(page.locator('[data-status="ready"]')).waitFor({ timeout: STORES_READY_TIMEOUT });
+    await expect(page.getByTestId('service-map')).toContainText('PostgreSQL · PGlite');
+    // One thread, the HTML's: had the workspace started its own, there would be two.
+    expect(started).toEqual([threadUrl]);
+  });
+
   test('PGlite’s code loads in the engine thread only, not in the page’s own thread', async ({ page }) => {
     // The page imports a few values from simulator/index.ts; package.json's sideEffects lets the
     // bundler drop the rest of the index (PGlite, the stores), about 700 KB the page would parse.

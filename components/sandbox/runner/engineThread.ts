@@ -1,27 +1,25 @@
 /**
- * The sandbox's engine thread (a module worker bundled with the page), created as early as the
- * page can afford: the workspace's placeholder starts it right after the page is interactive, so
- * the worker fetches and compiles PGlite while the page loads the rest of the workspace. The
- * controller then takes that thread instead of starting a cold one.
+ * The sandbox's engine thread (a worker bundled with the page). In a production build the page's
+ * early-start script creates it while the HTML is parsed (`EARLY_START_SCRIPT`), so it evaluates
+ * its code and boots PostgreSQL while the page hydrates; the workspace adopts that thread. Where
+ * there is none (`next dev`, a client-side navigation, a second workspace), the workspace's
+ * placeholder starts one right after the page is interactive. The controller then takes that
+ * thread instead of starting a cold one.
  */
 
-import { takeEarlyAssets, type PgliteAssetsMessage } from '../engine/pgliteAssets';
+import { takeEarlyStart, type PgliteAssetsMessage } from '../engine/pgliteAssets';
 
 let waiting: Worker | null = null;
 
 function create(): Worker {
+  const early = takeEarlyStart();
+  if (early?.thread) return early.thread;
+  // The name stays a literal (ENGINE_THREAD_NAME): the build finds this call by it (scripts/earlyEngineThread.mjs).
   const worker = new Worker(new URL('./sandbox.worker.ts', import.meta.url), { type: 'module', name: 'sandbox.engine' });
   // The thread's first message: what the page's early start got of PGlite (the compiled module,
   // the fs bundle, the data dir), so the thread does not fetch and compile it all again.
-  void takeEarlyAssets().then((assets) => {
-    const message: PgliteAssetsMessage = { type: 'pglite-assets', assets };
-    try {
-      worker.postMessage(message);
-    } catch {
-      // A browser that cannot send a compiled module to a worker: the thread compiles its own.
-      worker.postMessage({ type: 'pglite-assets', assets: { ...assets, wasmModule: undefined } });
-    }
-  });
+  if (early) early.handOver(worker);
+  else worker.postMessage({ type: 'pglite-assets', assets: {} } satisfies PgliteAssetsMessage);
   return worker;
 }
 

@@ -25,8 +25,9 @@ const host = new EngineHost({
   buildLearnerScenario,
 });
 
-// The page's early start fetched PGlite's files and compiled its wasm while the page loaded; the
-// page hands them over in this thread's first message (runner/engineThread.ts). Start PGlite from
+// The page's early start fetched PGlite's files and compiled its wasm while the page loaded, and
+// hands them over in this thread's first message: the early-start script itself when it started
+// this thread, else the page when it creates it (runner/engineThread.ts). Start PGlite from
 // them at once (the runtime is kept per thread, so the run's stores get it from here); whatever
 // the page could not get is fetched here. A failure here is reported by the run's start, which asks again.
 let handOver: (assets: EarlyPgliteAssets) => void = () => undefined;
