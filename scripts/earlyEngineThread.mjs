@@ -18,9 +18,10 @@
 // values. This step reads the same two places and builds the same URL. If Turbopack changes that
 // shape, the step fails the build and says so: the page would otherwise quietly lose the early start.
 
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { filesUnder } from './filesUnder.mjs';
 
 /** The thread's name, as engineThread.ts passes it (ENGINE_THREAD_NAME in pgliteAssets.ts). */
 export const ENGINE_THREAD_NAME = 'sandbox.engine';
@@ -70,14 +71,6 @@ export function withEngineThreadMeta(html, url) {
   if (WRITTEN_META.test(html)) return html.replace(WRITTEN_META, () => meta);
   if (!/<head>/.test(html)) throw new Error('A page that wants the engine thread\'s meta has no <head>.');
   return html.replace('<head>', () => `<head>${meta}`);
-}
-
-async function* filesUnder(dir) {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* filesUnder(p);
-    else if (entry.isFile()) yield p;
-  }
 }
 
 /**

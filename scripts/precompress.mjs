@@ -9,22 +9,15 @@
 //
 // A `.gz` already newer than its file is kept, so a second run does no work.
 
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { constants, gzip } from 'node:zlib';
+import { filesUnder } from './filesUnder.mjs';
 import { contentTypeFor, precompressedOf, worthGzipping } from './serveStatic.mjs';
 
 const gzipBest = promisify(gzip);
-
-async function* filesUnder(dir) {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* filesUnder(p);
-    else if (entry.isFile()) yield p;
-  }
-}
 
 /**
  * Gzips every file under `root` the server would gzip (`worthGzipping`) into `file.gz`.
