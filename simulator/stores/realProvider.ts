@@ -1,4 +1,5 @@
-import type { StoreProvider } from '../core/simulation';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Scenario, StoreProvider } from '../core/simulation';
 import { createPgliteEventStore } from './eventstore/createPgliteEventStore';
 import { createInPageStore } from './inPageStores';
 import type { PgliteRuntime } from './sql/pgliteRuntime';
@@ -14,7 +15,8 @@ let providerCount = 0;
  * Dexie; the KV and the search index are in-page engines.
  */
 export function createRealStoreProvider(opts: {
-  pglite: PgliteRuntime;
+  /** Where the PostgreSQL instance comes from, and goes back to when the last store closes. */
+  pglite: Pick<PgliteRuntime, 'acquire' | 'release'>;
   indexedDB?: { open: Function };
   IDBKeyRange?: { bound: Function; lowerBound: Function; upperBound: Function };
   namespace?: string;
@@ -50,4 +52,26 @@ export function createRealStoreProvider(opts: {
       return (await createInPageStore(spec, ctx, { ...opts, nextDbName: (c) => `${namespace}-${c.name}-${++dbCounter}` }))!;
     },
   };
+}
+
+/**
+ * Makes, on `db`, the schemas and tables of a scenario's PostgreSQL-backed stores, as a simulation
+ * would, marked as made ahead (`premadeSchemaMark` in sql/sharedPglite.ts): an instance started from
+ * a dump of `db` then creates those stores without running their DDL. The stores are left open
+ * (closing one drops its schema); dump `db`, then close it.
+ *
+ * @returns the stores made, by name ('payment.db').
+ */
+export async function premakeStoreSchemas(db: PGlite, scenario: Scenario): Promise<string[]> {
+  const provider = createRealStoreProvider({ pglite: { acquire: async () => db, release: async () => undefined } });
+  const made: string[] = [];
+  for (const def of scenario.services) {
+    for (const spec of def.stores) {
+      if (spec.kind !== 'sql' && spec.kind !== 'eventstore') continue;
+      const name = `${def.name}.${spec.key}`;
+      await provider.create(spec, { owner: def.name, name, clock: { now: () => 0 }, record: () => undefined, checkAccess: () => undefined });
+      made.push(name);
+    }
+  }
+  return made;
 }

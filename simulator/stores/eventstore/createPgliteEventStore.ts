@@ -209,7 +209,7 @@ export async function createPgliteEventStore(
   let closed = false;
 
   try {
-    await db.exec(EVENT_STORE_SCHEMA);
+    await db.createTables(EVENT_STORE_SCHEMA);
   } catch (e) {
     throw toSqlError(e, EVENT_STORE_SCHEMA);
   }

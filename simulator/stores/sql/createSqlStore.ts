@@ -190,12 +190,10 @@ export async function createSqlStore(ctx: StoreContext, db: SchemaConnection, op
   let closed = false;
   let inTransaction = false;
 
-  if (opts.schema.trim()) {
-    try {
-      await db.exec(opts.schema);
-    } catch (e) {
-      throw toSqlError(e, opts.schema);
-    }
+  try {
+    await db.createTables(opts.schema);
+  } catch (e) {
+    throw toSqlError(e, opts.schema);
   }
 
   function guard(op: string, sql: string): void {

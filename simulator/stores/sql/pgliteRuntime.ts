@@ -22,23 +22,33 @@ import { trimWalPadding } from './dataDirTar';
 const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 
 /**
- * Run on the fresh instance a data dir is dumped from. The template databases are only for
+ * Run on the fresh instance the data dir is dumped from. The template databases are only for
  * CREATE DATABASE, which no store uses: without them an instance unpacks one database instead of
  * three (about 14 of 39 MB) when it starts. CREATE DATABASE then fails with PostgreSQL's own
- * message (template database "template1" does not exist). Then the WAL: initdb wrote ~7 MB of
- * it, none of which a start replays. Switching to a new segment and checkpointing twice leaves
- * one segment holding little more than the checkpoint record (the older one is removed), and
- * `trimWalPadding` cuts the rest of it.
+ * message (template database "template1" does not exist).
  */
-const SLIM_DATA_DIR_SQL = [
+const DROP_TEMPLATES_SQL = [
   `UPDATE pg_database SET datistemplate = false WHERE datname IN ('template0', 'template1')`,
   'DROP DATABASE template1',
   'DROP DATABASE template0',
-  'SET wal_recycle = off',
-  'SELECT pg_switch_wal()',
-  'CHECKPOINT',
-  'CHECKPOINT',
 ];
+
+/**
+ * Run before a dump. initdb wrote ~7 MB of WAL, none of which a start replays. Switching to a new
+ * segment and checkpointing twice leaves one segment holding little more than the checkpoint
+ * record (the older one is removed), and `trimWalPadding` cuts the rest of it.
+ */
+const TRIM_WAL_SQL = ['RESET ROLE', 'SET wal_recycle = off', 'SELECT pg_switch_wal()', 'CHECKPOINT', 'CHECKPOINT'];
+
+/**
+ * Dumps an instance's data dir as an uncompressed tar with its WAL cut to what a start needs:
+ * what `createPgliteRuntime` starts instances from.
+ */
+export async function dumpDataDir(db: PGlite): Promise<Blob> {
+  for (const sql of TRIM_WAL_SQL) await db.exec(sql);
+  const dump = await db.dumpDataDir('none');
+  return new Blob([trimWalPadding(new Uint8Array(await dump.arrayBuffer()))]);
+}
 
 /** What a loader hands to {@link createPgliteRuntime}. */
 export interface PgliteRuntimeAssets {
@@ -173,9 +183,8 @@ export function createPgliteRuntime(assets: PgliteRuntimeAssets, options: Pglite
     const fresh = await PGlite.create(baseOptions());
     started++;
     try {
-      for (const sql of SLIM_DATA_DIR_SQL) await fresh.exec(sql);
-      const dump = await fresh.dumpDataDir('none');
-      return new Blob([trimWalPadding(new Uint8Array(await dump.arrayBuffer()))]);
+      for (const sql of DROP_TEMPLATES_SQL) await fresh.exec(sql);
+      return await dumpDataDir(fresh);
     } finally {
       await fresh.close();
     }

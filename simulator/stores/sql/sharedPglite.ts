@@ -28,6 +28,7 @@
  */
 import type { PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
 import { ForeignStoreAccessError, SqlError } from '../../core/errors';
+import { hashString } from '../../core/json';
 import { quoteIdent } from './pgliteRuntime';
 import { preparedStatements, type PreparedStatements } from './preparedStatements';
 import { leavesRole } from './roleGuard';
@@ -41,6 +42,12 @@ export interface SchemaConnection {
   exec(sql: string): Promise<Array<Results>>;
   /** BEGIN … COMMIT around fn; a throw rolls back. Other stores wait until it ends. */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs the store's DDL on its new schema, once, before anything else. A schema the instance
+   * came with from its data dir, made ahead by exactly this DDL, is taken as it is (see
+   * {@link premadeSchemaMark}); one made by other DDL is emptied first.
+   */
+  createTables(ddl: string): Promise<void>;
   /** Drops the schema with everything in it and creates it again, empty. */
   reset(): Promise<void>;
   /** Drops the schema; the instance is given back when its last schema is released. */
@@ -71,6 +78,21 @@ const OWNS_ONLY = "a store's role owns only its own schema";
 
 /** PostgreSQL's message when a role reaches into a schema it was not granted. */
 const SCHEMA_DENIED = /permission denied for schema "?([^"\s]+)"?/;
+
+/**
+ * How a schema made ahead of time is marked (its comment): the hash of the DDL that made it. A
+ * page's PGlite starts from a data dir in which the sandbox's usual stores already have their
+ * schemas and tables (scripts/preparePgliteDataDir.ts): their DDL is most of the wait for the
+ * stores once PostgreSQL is up, the first run of each statement compiling PostgreSQL's code for it.
+ * `connect` keeps a marked schema and `createTables` takes it when the store's DDL hashes the same,
+ * else the schema is emptied and made again. Nothing else is kept: an instance back in the pool
+ * has every schema dropped.
+ */
+export function premadeSchemaMark(ddl: string): string {
+  return `ddl:${hashString(ddl)}`;
+}
+
+const PREMADE_MARK = /^ddl:[0-9a-f]{16}$/;
 
 /** The role that owns a schema and runs its statements. */
 export function roleNameFor(schema: string): string {
@@ -197,23 +219,40 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
       if (finished) throw new Error('This PGlite instance has been given back; connect through a new one.');
       const schema = uniqueName(storeName);
       schemas.set(schema, { store: storeName, owner });
+      /** The mark of the schema the data dir came with under this name, until createTables decides on it. */
+      let premade: string | null = null;
+      /** Drops the schema and its role and makes them again, empty. */
+      const makeFresh = async () => {
+        // A schema of this name may have been released before: its statements named its old tables.
+        prepared.forgetAll();
+        current = null;
+        await db.exec(`${dropSql(schema)} ${createSql(schema)}`);
+      };
       try {
         await exclusive(async () => {
-          // A schema of this name may have been released before: its statements named its old tables.
-          prepared.forgetAll();
-          current = null;
-          await db.exec(`${dropSql(schema)} ${createSql(schema)}`);
+          // Any role may read the catalog: no need to leave the current store's.
+          const found = await db.query<{ mark: string | null }>(`SELECT obj_description(oid, 'pg_namespace') AS mark FROM pg_namespace WHERE nspname = $1`, [schema]);
+          const mark = found.rows[0]?.mark ?? null;
+          if (mark !== null && PREMADE_MARK.test(mark)) premade = mark;
+          else await makeFresh();
         });
       } catch (e) {
         schemas.delete(schema);
         throw e;
       }
+      /** Before any statement: a made-ahead schema nobody claimed with its DDL is emptied. */
+      const settle = async () => {
+        if (premade === null) return;
+        premade = null;
+        await makeFresh();
+      };
       let released = false;
       const conn: SchemaConnection = {
         schema,
         query: <Row>(sql: string, params?: unknown[], options?: QueryOptions) =>
           exclusive(async () => {
             refuseRoleChange(sql);
+            await settle();
             await use(schema);
             let result: Results<Row>;
             try {
@@ -231,6 +270,7 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
         exec: (sql) =>
           exclusive(async () => {
             refuseRoleChange(sql);
+            await settle();
             await use(schema);
             let results: Results[];
             try {
@@ -246,6 +286,7 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
           }),
         transaction: (fn) =>
           exclusive(async () => {
+            await settle();
             await use(schema);
             try {
               return await db.transaction((tx) => fn(preparedWithin(tx, schema, prepared, noteSql, refuseRoleChange, (e) => explain(e, schema))));
@@ -255,8 +296,31 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
               current = null;
             }
           }),
+        createTables: (ddl) =>
+          exclusive(async () => {
+            const mark = premadeSchemaMark(ddl);
+            if (premade === mark) {
+              premade = null;
+              return;
+            }
+            refuseRoleChange(ddl);
+            await settle();
+            await use(schema);
+            try {
+              // The mark goes in with the tables: a data dir dumped now carries a schema made ahead.
+              if (ddl.trim()) await db.exec(ddl);
+              await db.exec(`COMMENT ON SCHEMA ${quoteIdent(schema)} IS '${mark}'`);
+            } catch (e) {
+              await closeLeftTransaction(ddl, true);
+              throw explain(e, schema);
+            } finally {
+              noteSql(ddl);
+            }
+            await closeLeftTransaction(ddl, false);
+          }),
         reset: () =>
           exclusive(async () => {
+            premade = null;
             prepared.forgetAll();
             current = null;
             // A statement left a transaction open (it threw mid-way): ROLLBACK outside one is only a warning.
