@@ -107,6 +107,17 @@ describe('schemas made ahead in the data dir', () => {
     await fresh.close();
   });
 
+  it('marks the schema even when the DDL ends in a line comment', async () => {
+    const db = await base.createInstance();
+    const ddl = 'CREATE TABLE notes (id INT PRIMARY KEY) -- one table';
+    const conn = await sharePglite(db, async () => undefined).connect('notes.db', 'notes');
+    await conn.createTables(ddl);
+    expect((await conn.query('SELECT count(*)::int AS n FROM notes')).rows).toEqual([{ n: 0 }]);
+    const mark = await db.query<{ mark: string }>(`SELECT obj_description(oid, 'pg_namespace') AS mark FROM pg_namespace WHERE nspname = 'notes_db'`);
+    expect(mark.rows[0]!.mark).toBe(premadeSchemaMark(ddl));
+    await db.close();
+  });
+
   it('a connection that runs SQL before claiming its schema sees it empty, not the tables made ahead', async () => {
     const maker = await base.createInstance();
     const conn = await sharePglite(maker, async () => undefined).connect('payment.db', 'payment');

@@ -246,6 +246,23 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
         premade = null;
         await makeFresh();
       };
+      /** SQL text on this schema (inside the lock): its role only, no transaction left open. */
+      const execHere = async (sql: string): Promise<Results[]> => {
+        refuseRoleChange(sql);
+        await settle();
+        await use(schema);
+        let results: Results[];
+        try {
+          results = await db.exec(sql);
+        } catch (e) {
+          await closeLeftTransaction(sql, true);
+          throw explain(e, schema);
+        } finally {
+          noteSql(sql);
+        }
+        await closeLeftTransaction(sql, false);
+        return results;
+      };
       let released = false;
       const conn: SchemaConnection = {
         schema,
@@ -267,23 +284,7 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
             await closeLeftTransaction(sql, false);
             return result;
           }),
-        exec: (sql) =>
-          exclusive(async () => {
-            refuseRoleChange(sql);
-            await settle();
-            await use(schema);
-            let results: Results[];
-            try {
-              results = await db.exec(sql);
-            } catch (e) {
-              await closeLeftTransaction(sql, true);
-              throw explain(e, schema);
-            } finally {
-              noteSql(sql);
-            }
-            await closeLeftTransaction(sql, false);
-            return results;
-          }),
+        exec: (sql) => exclusive(() => execHere(sql)),
         transaction: (fn) =>
           exclusive(async () => {
             await settle();
@@ -303,20 +304,9 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
               premade = null;
               return;
             }
-            refuseRoleChange(ddl);
-            await settle();
-            await use(schema);
-            try {
-              // The mark goes in with the tables: a data dir dumped now carries a schema made ahead.
-              if (ddl.trim()) await db.exec(ddl);
-              await db.exec(`COMMENT ON SCHEMA ${quoteIdent(schema)} IS '${mark}'`);
-            } catch (e) {
-              await closeLeftTransaction(ddl, true);
-              throw explain(e, schema);
-            } finally {
-              noteSql(ddl);
-            }
-            await closeLeftTransaction(ddl, false);
+            // The mark goes in with the tables: a data dir dumped now carries a schema made ahead.
+            // (The newline ends a trailing -- comment of the DDL before the semicolon.)
+            await execHere(`${ddl}\n;\nCOMMENT ON SCHEMA ${quoteIdent(schema)} IS '${mark}'`);
           }),
         reset: () =>
           exclusive(async () => {
