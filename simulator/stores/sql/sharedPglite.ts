@@ -246,14 +246,18 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
         premade = null;
         await makeFresh();
       };
-      /** SQL text on this schema (inside the lock): its role only, no transaction left open. */
-      const execHere = async (sql: string): Promise<Results[]> => {
+      /**
+       * Sends one text of SQL on this schema (inside the lock) through `send`: its role only, no
+       * transaction left open, the statement noted (even DML can move the search_path, with
+       * SELECT set_config('search_path', …)).
+       */
+      const sendHere = async <T>(sql: string, send: () => Promise<T>): Promise<T> => {
         refuseRoleChange(sql);
         await settle();
         await use(schema);
-        let results: Results[];
+        let result: T;
         try {
-          results = await db.exec(sql);
+          result = await send();
         } catch (e) {
           await closeLeftTransaction(sql, true);
           throw explain(e, schema);
@@ -261,29 +265,16 @@ export function sharePglite(db: PGlite, onLastRelease: (db: PGlite) => Promise<v
           noteSql(sql);
         }
         await closeLeftTransaction(sql, false);
-        return results;
+        return result;
       };
+      const execHere = (sql: string) => sendHere(sql, () => db.exec(sql));
       let released = false;
       const conn: SchemaConnection = {
         schema,
         query: <Row>(sql: string, params?: unknown[], options?: QueryOptions) =>
-          exclusive(async () => {
-            refuseRoleChange(sql);
-            await settle();
-            await use(schema);
-            let result: Results<Row>;
-            try {
-              result = prepared.canRun(sql, options) ? await prepared.run<Row>(schema, sql, params, options, false) : await db.query<Row>(sql, params, options);
-            } catch (e) {
-              await closeLeftTransaction(sql, true);
-              throw explain(e, schema);
-            } finally {
-              // Even DML can move the search_path (SELECT set_config('search_path', …)).
-              noteSql(sql);
-            }
-            await closeLeftTransaction(sql, false);
-            return result;
-          }),
+          exclusive(() =>
+            sendHere(sql, () => (prepared.canRun(sql, options) ? prepared.run<Row>(schema, sql, params, options, false) : db.query<Row>(sql, params, options))),
+          ),
         exec: (sql) => exclusive(() => execHere(sql)),
         transaction: (fn) =>
           exclusive(async () => {
